@@ -1,0 +1,1 @@
+# analysis: files of this folder (included by Makefile.am).

@@ -1,0 +1,1 @@
+# scenarios: files of this folder (included by Makefile.am).

@@ -1,0 +1,83 @@
+/* cs-engine.h: the discrete-event engine. It owns simulated time, the future event set, timers
+ * and the run loop, and knows nothing of networks or chains: an event is a small by-value record
+ * (time, source, target, kind, data) handed to the handler registered for its kind.
+ *
+ * Order: events fire in increasing (time, source id, per-source sequence number). The sequence
+ * number counts the events each source has scheduled, so ties never depend on memory addresses
+ * or on anything outside the simulation. */
+#pragma once
+
+#include <glib.h>
+#include "engine/cs-time.h"
+
+/* Source id of events scheduled by the simulator itself rather than by a node. */
+#define CS_SRC_SYSTEM G_MAXUINT32
+
+typedef struct _CsEngine CsEngine;
+
+/* One pending or firing event, passed by value. */
+typedef struct
+{
+  CsTime time;     /* when it fires */
+  guint64 seq;     /* per-source sequence number (tie-break after time and src) */
+  guint32 src;     /* the node (or CS_SRC_SYSTEM) that scheduled it */
+  guint32 dst;     /* the node it is for (handler's business) */
+  guint32 timer;   /* timer slot + 1 for timers, 0 for plain events */
+  guint16 kind;    /* handler index from cs_engine_register() */
+  guint16 aux;     /* free for the handler (e.g. a message type) */
+  gpointer data;   /* payload or argument; owned as the kind's destroy function says */
+} CsEvent;
+
+/* A cancellable timer handle; 0 is never a valid timer. */
+typedef guint64 CsTimerId;
+
+typedef void (*CsEventHandler) (CsEngine *engine, const CsEvent *event, gpointer user_data);
+
+/* Why cs_engine_run() returned. */
+typedef enum
+{
+  CS_STOP_EMPTY,      /* no event left */
+  CS_STOP_TIME,       /* the next event is past the end time */
+  CS_STOP_EVENTS,     /* the event budget is spent */
+  CS_STOP_REQUESTED,  /* a handler called cs_engine_stop() */
+} CsStopReason;
+
+CsEngine *cs_engine_new (void);
+void cs_engine_free (CsEngine *engine);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsEngine, cs_engine_free)
+
+/* Registers a handler and returns its kind. @destroy (may be NULL) is called on the data of
+ * events of this kind that never fire: cancelled timers and events left when the engine is freed.
+ * Events that fire hand their data to the handler, which then owns it. */
+guint16 cs_engine_register (CsEngine *engine, CsEventHandler handler, GDestroyNotify destroy,
+                            gpointer user_data);
+
+/* Schedules an event at absolute time @at (>= now). */
+void cs_engine_schedule (CsEngine *engine, CsTime at, guint32 src, guint32 dst, guint16 kind,
+                         guint16 aux, gpointer data);
+
+/* Starts a timer for node @node that fires at absolute time @at, unless cancelled first. The
+ * event's src and dst are both @node. */
+CsTimerId cs_engine_timer_start (CsEngine *engine, CsTime at, guint32 node, guint16 kind,
+                                 guint16 aux, gpointer data);
+
+/* Cancels a pending timer: it is marked dead and skipped when popped. Returns FALSE when the
+ * timer already fired or was cancelled (harmless). */
+gboolean cs_engine_timer_cancel (CsEngine *engine, CsTimerId timer);
+
+CsTime cs_engine_now (const CsEngine *engine);
+guint64 cs_engine_events_processed (const CsEngine *engine);
+gsize cs_engine_pending (const CsEngine *engine);
+
+/* Runs until no event is left, the next event lies after @until (now is then set to @until), the
+ * @max_events budget (0: none) is spent, or a handler calls cs_engine_stop(). Can be called again
+ * to continue. */
+CsStopReason cs_engine_run (CsEngine *engine, CsTime until, guint64 max_events);
+
+/* Asks the running loop to return after the current event. */
+void cs_engine_stop (CsEngine *engine);
+
+/* Called every @every_events events during cs_engine_run (for a progress line); NULL disables. */
+typedef void (*CsProgressFunc) (const CsEngine *engine, gpointer user_data);
+void cs_engine_set_progress (CsEngine *engine, guint64 every_events, CsProgressFunc func,
+                             gpointer user_data);
