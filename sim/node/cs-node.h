@@ -1,0 +1,71 @@
+/* cs-node.h: the node context, the only thing protocol code (sim/gossip, sim/consensus,
+ * sim/storage) sees of the simulator. A protocol never touches the event queue or the network
+ * model: it reads its clock, sends messages to peers, starts timers, draws from its own random
+ * stream and emits measurements through this context. The simulator (sim/world) implements it;
+ * a unit test can implement it by hand and drive one node with messages and timers; the same
+ * protocol code could run over real sockets. */
+#pragma once
+
+#include <glib.h>
+#include <gsl/gsl_rng.h>
+
+#include "engine/cs-time.h"
+#include "node/cs-msg.h"
+
+/* A cancellable timer; 0 is never a valid timer. */
+typedef guint64 CsNodeTimer;
+
+typedef struct _CsNodeCtx CsNodeCtx;
+
+/* What an implementation of the context provides. */
+typedef struct
+{
+  CsTime (*now) (CsNodeCtx *ctx);
+  /* Sends @msg (the callee takes its own reference) to @peer. */
+  void (*send) (CsNodeCtx *ctx, guint32 peer, CsMsg *msg);
+  /* The node's current peers, sorted by id. */
+  const guint32 *(*peers) (CsNodeCtx *ctx, guint *n_peers);
+  /* A timer that calls the protocol's on_timer with (@kind, @arg) after @delay. @arg is not
+   * owned: pass an integer (GUINT_TO_POINTER) or a pointer the node state owns. */
+  CsNodeTimer (*timer_start) (CsNodeCtx *ctx, CsTime delay, guint16 kind, gpointer arg);
+  gboolean (*timer_cancel) (CsNodeCtx *ctx, CsNodeTimer timer);
+  /* A measurement: metric id (protocol-defined), a key (message id, block serial...), a value. */
+  void (*emit) (CsNodeCtx *ctx, guint metric, guint64 key, double value);
+} CsNodeCtxOps;
+
+struct _CsNodeCtx
+{
+  const CsNodeCtxOps *ops; /* the implementation */
+  guint32 id;              /* this node's id, 0..n-1 */
+  gsl_rng *rng;            /* this node's own random stream */
+  gpointer shared;         /* the protocol instance's data shared by all nodes: its configuration,
+                            * read-only to node logic, and simulator-side bookkeeping that real
+                            * nodes would not share (a block serial counter) */
+  gpointer impl;           /* the implementation's own data */
+};
+
+static inline CsTime cs_now (CsNodeCtx *ctx) { return ctx->ops->now (ctx); }
+static inline void cs_send (CsNodeCtx *ctx, guint32 peer, CsMsg *msg) { ctx->ops->send (ctx, peer, msg); }
+static inline const guint32 *cs_peers (CsNodeCtx *ctx, guint *n) { return ctx->ops->peers (ctx, n); }
+static inline CsNodeTimer cs_timer_start (CsNodeCtx *ctx, CsTime delay, guint16 kind, gpointer arg) { return ctx->ops->timer_start (ctx, delay, kind, arg); }
+static inline gboolean cs_timer_cancel (CsNodeCtx *ctx, CsNodeTimer t) { return ctx->ops->timer_cancel (ctx, t); }
+static inline gsl_rng *cs_rng (CsNodeCtx *ctx) { return ctx->rng; }
+static inline void cs_emit (CsNodeCtx *ctx, guint metric, guint64 key, double value) { ctx->ops->emit (ctx, metric, key, value); }
+
+/* Sends @msg to every peer except @except (G_MAXUINT32: none). */
+void cs_broadcast (CsNodeCtx *ctx, CsMsg *msg, guint32 except);
+
+/* A protocol: per-node state and the callbacks that drive it. One instance runs on every node. */
+typedef struct
+{
+  const char *name;   /* as written in the scenario */
+  gsize state_size;   /* bytes of per-node state; the world allocates them zeroed */
+  /* Called once per node at time 0, in node id order. */
+  void (*start) (CsNodeCtx *ctx, gpointer state);
+  /* A message from @from arrived (the caller keeps its reference to @msg). */
+  void (*on_message) (CsNodeCtx *ctx, gpointer state, guint32 from, CsMsg *msg);
+  /* A timer fired. */
+  void (*on_timer) (CsNodeCtx *ctx, gpointer state, guint16 kind, gpointer arg);
+  /* Frees what the node state owns (not the state itself). May be NULL. */
+  void (*clear) (gpointer state);
+} CsProtocolClass;
