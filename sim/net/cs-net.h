@@ -1,0 +1,118 @@
+/* cs-net.h: the network model. A pure model, ignorant of the event queue and of what messages
+ * mean: it places nodes in regions, draws the peer graph, and answers "a transfer of B bytes sent
+ * at time t from a to b arrives at time T (or is lost)". The world layer schedules the arrival
+ * events. Everything is deterministic given the seed and the order of calls.
+ *
+ * Transfer model (bandwidth_model: serialized), integer ns throughout:
+ *   up_start = max (now, up_free[src]);  up_end = up_start + bytes*8/upload[src]
+ *   lat      = one latency sample (region matrix mean, jitter)
+ *   down     = max (down_free[dst], up_start + lat) + bytes*8/download[dst]  (-> down_free[dst])
+ *   arrival  = max (down, up_end + lat)        (the time the LAST byte arrives)
+ * The uplink is a FIFO: a node sending a block to 8 peers sends them one after the other. The
+ * downlink is a capacity account: it carries each transfer's bytes at its own rate once their
+ * first byte has arrived, so two slow senders can share a fast downlink while two fast senders
+ * queue on a slow one. Transfers reserve capacity in call order (not arrival order). */
+#pragma once
+
+#include <glib.h>
+#include <gsl/gsl_rng.h>
+
+#include "engine/cs-time.h"
+#include "net/cs-net-config.h"
+
+/* Stream indices (of kind CS_STREAM_WORLD) that cs_net_new() draws from. */
+#define CS_NET_STREAM_PLACEMENT G_GUINT64_CONSTANT (0x6e6574000000) /* "net" << 24 */
+#define CS_NET_STREAM_GRAPH (CS_NET_STREAM_PLACEMENT + 1)
+
+typedef struct _CsNet CsNet;
+
+/* Builds the network of @config (validated with cs_net_config_validate(); the config may be freed
+ * afterwards): places the nodes, draws the peer graph. Randomness comes from the streams
+ * CS_NET_STREAM_* of @seed only. Returns NULL and sets @error if the config is inconsistent. */
+CsNet *cs_net_new (const CsNetConfig *config, guint64 seed, GError **error);
+void cs_net_free (CsNet *net);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsNet, cs_net_free)
+
+/* ---- Nodes and regions ---- */
+
+guint32 cs_net_n_nodes (const CsNet *net);
+guint cs_net_n_regions (const CsNet *net);
+const char *cs_net_region_name (const CsNet *net, guint region);
+/* Nodes placed in @region: the largest-remainder apportionment of the node count by share. */
+guint32 cs_net_region_n_nodes (const CsNet *net, guint region);
+guint cs_net_node_region (const CsNet *net, guint32 node);
+/* A node's uplink and downlink, bit/s (from its region unless overridden; 0: unlimited). */
+double cs_net_node_upload (const CsNet *net, guint32 node);
+double cs_net_node_download (const CsNet *net, guint32 node);
+/* Overrides one node's rates (bit/s, 0: unlimited). */
+void cs_net_set_node_bandwidth (CsNet *net, guint32 node, double upload, double download);
+
+/* ---- Peer graph (undirected, compact: one array of peer ids plus offsets) ---- */
+
+/* The peers of @node, sorted by id; @n_peers receives their count. Valid while @net lives. */
+const guint32 *cs_net_peers (const CsNet *net, guint32 node, guint32 *n_peers);
+/* Whether @a and @b are linked (binary search). */
+gboolean cs_net_are_peers (const CsNet *net, guint32 a, guint32 b);
+/* How many of @node's links it opened itself (not counting links added to join components). */
+guint32 cs_net_n_outbound (const CsNet *net, guint32 node);
+
+/* Summary of the peer graph. */
+typedef struct
+{
+  guint64 n_links;             /* undirected links */
+  double mean_degree;          /* mean links per node */
+  guint32 min_degree;          /* fewest links of a node */
+  guint32 max_degree;          /* most links of a node */
+  guint32 components;          /* connected components of the drawn graph, before joining */
+  guint32 links_joining;       /* links added to connect them (components - 1) */
+  guint64 outbound_shortfall;  /* outbound connections not opened because every candidate was
+                                * full (max_inbound) or already linked */
+} CsNetGraphStats;
+
+void cs_net_graph_stats (const CsNet *net, CsNetGraphStats *stats);
+
+/* ---- Latency and transfers ---- */
+
+/* The mean one-way latency from @a's region to @b's region. */
+CsTime cs_net_latency_mean (const CsNet *net, guint32 a, guint32 b);
+
+/* One latency from @a to @b: the mean jittered by the configured distribution, rounded to the
+ * nearest ns. A zero mean gives 0 without drawing. */
+CsTime cs_net_latency_sample (const CsNet *net, guint32 a, guint32 b, gsl_rng *rng);
+
+/* A transfer of @bytes from @src to @dst handed to the network at @now: returns the arrival
+ * time of its last byte, or CS_TIME_NEVER when it is lost or blocked (node down, partition,
+ * link filter). Calls must come in non-decreasing @now (the engine's order); link state is
+ * updated. Draws from @rng: one latency sample (none for a zero mean), then one uniform if
+ * loss > 0. A lost transfer still occupies the sender's uplink; a blocked one changes nothing
+ * and draws nothing. @src != @dst. */
+CsTime cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes,
+                        gsl_rng *rng);
+
+/* Forgets every queued transfer (all links idle, time may restart at 0). */
+void cs_net_reset_links (CsNet *net);
+
+/* ---- Faults: node outages, partitions, and a general link filter ---- */
+
+/* A down node neither sends nor receives (transfers from or to it are blocked). */
+void cs_net_set_node_up (CsNet *net, guint32 node, gboolean up);
+gboolean cs_net_node_is_up (const CsNet *net, guint32 node);
+
+/* Partition groups: transfers between nodes of different groups are blocked. All nodes start in
+ * group 0. */
+void cs_net_set_node_group (CsNet *net, guint32 node, guint32 group);
+guint32 cs_net_node_group (const CsNet *net, guint32 node);
+/* Puts every node of region r in group @region_group[r] (cs_net_n_regions() entries). */
+void cs_net_partition_regions (CsNet *net, const guint32 *region_group);
+/* Every node back in group 0. */
+void cs_net_heal (CsNet *net);
+
+/* A user rule on top: returns FALSE to block the transfer from @src to @dst at @now. */
+typedef gboolean (*CsNetLinkFilter) (guint32 src, guint32 dst, CsTime now, gpointer user_data);
+/* Installs @filter (NULL removes it); @destroy (may be NULL) frees @user_data when replaced or
+ * when @net is freed. */
+void cs_net_set_link_filter (CsNet *net, CsNetLinkFilter filter, gpointer user_data,
+                             GDestroyNotify destroy);
+
+/* Whether a transfer from @src to @dst at @now would pass (both up, same group, filter). */
+gboolean cs_net_can_reach (const CsNet *net, CsTime now, guint32 src, guint32 dst);
