@@ -1071,6 +1071,44 @@ test_partitions (void)
   }
 }
 
+/* The downlink is taken in arrival order. Regions A and B (10 ms within, 100 ms across; 8 Mbit/s
+ * up, 16 down) and a 10 s latency from region C to the others: a C node sends 1 MB to an A node
+ * at t = 0 (its first byte arrives at 10 s), then an A node sends 1 MB to the same receiver at
+ * 1 ms (first byte at 11 ms). The second must finish at 11 ms + 1 s (its sender's 8 Mbit/s
+ * bounds it), not queue behind the slow one: a receiver's downlink is not booked by a transfer
+ * whose bytes have not arrived. The slow one then arrives at 10 s + 1 s. */
+static void
+test_transfer_arrival_order (void)
+{
+  static const char *const names[] = { "A", "B", "C" };
+  static const double shares[] = { 0.4, 0.4, 0.2 };
+  static const double lat[] = { 10, 100, 10000, 100, 10, 10000, 10000, 10000, 10 };
+  g_autoptr (CsNetConfig) c = config_new (10, 3, names, shares, lat, 8e6, 16e6);
+  g_autoptr (CsNet) net = net_new_ok (c, 3);
+  g_autoptr (gsl_rng) rng = cs_rng_new (1, 1);
+  guint32 a[3] = { 0 }, n_a = 0, far = G_MAXUINT32;
+
+  for (guint32 v = 0; v < 10; v++)
+    {
+      if (cs_net_node_region (net, v) == 0 && n_a < 3)
+        a[n_a++] = v;
+      if (cs_net_node_region (net, v) == 2 && far == G_MAXUINT32)
+        far = v;
+    }
+  g_assert_cmpuint (n_a, ==, 3);
+  g_assert_cmpuint (far, !=, G_MAXUINT32);
+
+  CsTime slow_first = cs_net_transfer_send (net, 0, far, a[0], 1000000, rng);
+  g_assert_cmpint (slow_first, ==, 10 * CS_SEC);
+  CsTime fast_first = cs_net_transfer_send (net, CS_MSEC, a[1], a[0], 1000000, rng);
+  g_assert_cmpint (fast_first, ==, 11 * CS_MSEC);
+  /* Events in time order: the fast transfer's first byte, then the slow one's. */
+  g_assert_cmpint (cs_net_transfer_arrive (net, fast_first, a[1], a[0], 1000000), ==,
+                   11 * CS_MSEC + CS_SEC);
+  g_assert_cmpint (cs_net_transfer_arrive (net, slow_first, far, a[0], 1000000), ==,
+                   11 * CS_SEC);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1092,6 +1130,7 @@ main (int argc, char **argv)
   g_test_add_func ("/net/transfer/exact", test_transfer_exact);
   g_test_add_func ("/net/transfer/uplink-queue", test_transfer_uplink_queue);
   g_test_add_func ("/net/transfer/downlink", test_transfer_downlink);
+  g_test_add_func ("/net/transfer/arrival-order", test_transfer_arrival_order);
   g_test_add_func ("/net/transfer/loss", test_transfer_loss);
   g_test_add_func ("/net/faults/partitions", test_partitions);
   return g_test_run ();

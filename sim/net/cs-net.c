@@ -362,9 +362,10 @@ cs_net_latency_sample (const CsNet *net, guint32 a, guint32 b, gsl_rng *rng)
 }
 
 CsTime
-cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes, gsl_rng *rng)
+cs_net_transfer_send (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes,
+                      gsl_rng *rng)
 {
-  CsTime lat, up_start, up_end, down_start;
+  CsTime lat, up_start, up_end;
   gboolean lost;
 
   g_return_val_if_fail (net != NULL && rng != NULL, CS_TIME_NEVER);
@@ -387,12 +388,45 @@ cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes
   net->up_free[src] = up_end;
   if (lost)
     return CS_TIME_NEVER;
+  return time_add (up_start, lat);
+}
 
+CsTime
+cs_net_transfer_arrive (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes)
+{
+  g_return_val_if_fail (net != NULL, CS_TIME_NEVER);
+  g_return_val_if_fail (src < net->n_nodes && dst < net->n_nodes, CS_TIME_NEVER);
+  g_return_val_if_fail (now >= net->last_now, CS_TIME_NEVER);
+  net->last_now = now;
+  if (net->bandwidth_model == CS_BANDWIDTH_NONE)
+    return now;
   /* The downlink carries the bytes from their first arrival at its own rate, after what it
-   * already carries; the last byte cannot arrive before it has left plus the latency. */
-  down_start = MAX (net->down_free[dst], time_add (up_start, lat));
+   * already carries; the last byte cannot arrive before it has left the sender (which sent it at
+   * the sender's rate from the moment the first byte left) plus the latency. */
+  CsTime down_start = MAX (net->down_free[dst], now);
   net->down_free[dst] = time_add (down_start, serialization_time (bytes, net->download[dst]));
-  return MAX (net->down_free[dst], time_add (up_end, lat));
+  return MAX (net->down_free[dst], time_add (now, serialization_time (bytes, net->upload[src])));
+}
+
+CsTime
+cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes, gsl_rng *rng)
+{
+  CsTime first = cs_net_transfer_send (net, now, src, dst, bytes, rng);
+  if (first == CS_TIME_NEVER)
+    return CS_TIME_NEVER;
+  /* Reserving the downlink now, for a first byte that arrives later, is exact only while the
+   * receiver gets one transfer at a time: see cs_net_transfer_arrive(). */
+  CsTime saved = net->last_now;
+  net->last_now = first;
+  CsTime last = cs_net_transfer_arrive (net, first, src, dst, bytes);
+  net->last_now = saved;
+  return last;
+}
+
+gboolean
+cs_net_has_bandwidth (const CsNet *net)
+{
+  return net->bandwidth_model != CS_BANDWIDTH_NONE;
 }
 
 void

@@ -6,12 +6,14 @@
  * Transfer model (bandwidth_model: serialized), integer ns throughout:
  *   up_start = max (now, up_free[src]);  up_end = up_start + bytes*8/upload[src]
  *   lat      = one latency sample (region matrix mean, jitter)
- *   down     = max (down_free[dst], up_start + lat) + bytes*8/download[dst]  (-> down_free[dst])
+ *   first    = up_start + lat                 (the first byte reaches dst; an event there)
+ *   down     = max (down_free[dst], first) + bytes*8/download[dst]  (-> down_free[dst])
  *   arrival  = max (down, up_end + lat)        (the time the LAST byte arrives)
  * The uplink is a FIFO: a node sending a block to 8 peers sends them one after the other. The
  * downlink is a capacity account: it carries each transfer's bytes at its own rate once their
  * first byte has arrived, so two slow senders can share a fast downlink while two fast senders
- * queue on a slow one. Transfers reserve capacity in call order (not arrival order). */
+ * queue on a slow one. The downlink is booked when the first byte arrives, so in arrival order
+ * (cs_net_transfer_send / cs_net_transfer_arrive). */
 #pragma once
 
 #include <glib.h>
@@ -80,12 +82,31 @@ CsTime cs_net_latency_mean (const CsNet *net, guint32 a, guint32 b);
  * nearest ns. A zero mean gives 0 without drawing. */
 CsTime cs_net_latency_sample (const CsNet *net, guint32 a, guint32 b, gsl_rng *rng);
 
-/* A transfer of @bytes from @src to @dst handed to the network at @now: returns the arrival
- * time of its last byte, or CS_TIME_NEVER when it is lost or blocked (node down, partition,
- * link filter). Calls must come in non-decreasing @now (the engine's order); link state is
- * updated. Draws from @rng: one latency sample (none for a zero mean), then one uniform if
+/* A transfer of @bytes from @src to @dst handed to the network at @now, in two stages so that
+ * each link is used in time order:
+ *
+ * cs_net_transfer_send(), at @now: the sender's uplink queue, one latency sample, loss. Returns
+ * the time the FIRST byte reaches @dst, or CS_TIME_NEVER when the transfer is lost or blocked
+ * (node down, partition, link filter). Draws from @rng: one latency sample, then one uniform if
  * loss > 0. A lost transfer still occupies the sender's uplink; a blocked one changes nothing
- * and draws nothing. @src != @dst. */
+ * and draws nothing.
+ *
+ * cs_net_transfer_arrive(), called AT that first-byte time (an event): the receiver's downlink.
+ * Returns the time the LAST byte arrives. Because it is called when the bytes arrive, transfers
+ * take the downlink in arrival order: a slow transfer (a heavy-tailed latency sample) cannot
+ * book a receiver's downlink ahead of transfers that arrive before it.
+ *
+ * Calls of both must come in non-decreasing time (the engine's order). */
+CsTime cs_net_transfer_send (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes,
+                             gsl_rng *rng);
+CsTime cs_net_transfer_arrive (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes);
+
+/* Whether transfers take time for their bytes (bandwidth_model serialized); when not,
+ * cs_net_transfer_arrive() returns its @now and the second stage can be skipped. */
+gboolean cs_net_has_bandwidth (const CsNet *net);
+
+/* Both stages at once, for callers without an event queue (tests, tools): the downlink is booked
+ * at send time, which is exact only while the receiver gets one transfer at a time. */
 CsTime cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes,
                         gsl_rng *rng);
 

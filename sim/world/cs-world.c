@@ -17,7 +17,8 @@ struct _CsWorld
   gsl_rng **net_rng;           /* per node: jitter and loss of what it sends */
   CsProbeFunc probe;
   gpointer probe_data;
-  guint16 kind_deliver;        /* engine kinds */
+  guint16 kind_arrive;         /* engine kinds: first byte of a message reaches its node */
+  guint16 kind_deliver;        /* the whole message is there */
   guint16 kind_timer;
   CsWorldTraffic traffic;
 };
@@ -54,15 +55,17 @@ ctx_send (CsNodeCtx *ctx, guint32 peer, CsMsg *msg)
   CsTime now = cs_engine_now (world->engine);
   world->traffic.messages_sent++;
   world->traffic.bytes_sent += msg->size;
-  CsTime arrival = cs_net_transfer (world->net, now, ctx->id, peer, msg->size,
-                                    world->net_rng[ctx->id]);
-  if (arrival == CS_TIME_NEVER)
+  CsTime first = cs_net_transfer_send (world->net, now, ctx->id, peer, msg->size,
+                                      world->net_rng[ctx->id]);
+  if (first == CS_TIME_NEVER)
     {
       world->traffic.messages_lost++;
       return;
     }
-  cs_engine_schedule (world->engine, arrival, ctx->id, peer, world->kind_deliver, 0,
-                      cs_msg_ref (msg));
+  /* With bandwidth, the receiver's downlink is taken when the first byte arrives (an event), so
+   * in arrival order; without, the first byte is the whole message. */
+  guint16 kind = cs_net_has_bandwidth (world->net) ? world->kind_arrive : world->kind_deliver;
+  cs_engine_schedule (world->engine, first, ctx->id, peer, kind, 0, cs_msg_ref (msg));
 }
 
 static const guint32 *
@@ -115,6 +118,16 @@ on_deliver (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 }
 
 static void
+on_arrive (CsEngine *engine, const CsEvent *ev, gpointer user_data)
+{
+  CsWorld *world = user_data;
+  CsMsg *msg = ev->data;
+  CsTime last = cs_net_transfer_arrive (world->net, ev->time, ev->src, ev->dst, msg->size);
+  /* The event's reference to the message moves on to the delivery. */
+  cs_engine_schedule (engine, last, ev->src, ev->dst, world->kind_deliver, 0, msg);
+}
+
+static void
 on_timer (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 {
   CsWorld *world = user_data;
@@ -148,6 +161,7 @@ cs_world_new (CsNet *net, const CsProtocolClass *klass, gpointer shared, guint64
     }
   world->probe = probe;
   world->probe_data = probe_data;
+  world->kind_arrive = cs_engine_register (world->engine, on_arrive, msg_destroy, world);
   world->kind_deliver = cs_engine_register (world->engine, on_deliver, msg_destroy, world);
   world->kind_timer = cs_engine_register (world->engine, on_timer, NULL, world);
   return world;
