@@ -17,10 +17,11 @@ typedef enum
   CS_CONFIG_ERROR_LIMIT,    /* too deep, too many nodes, alias expansion */
 } CsConfigError;
 
-/* Loads @path into @config (a zeroed struct of @schema->struct_size bytes). @overrides is a
- * NULL-terminated list of "path.to.key=value" strings (may be NULL); each value is YAML text that
- * replaces (or adds) that key before validation, and errors in it are reported as
- * "--set:1:COLUMN: error: ...". On failure @config is left cleared. */
+/* Loads @path into @config (a struct of @schema->struct_size bytes; it is zeroed first). @overrides
+ * is a NULL-terminated list of "path.to.key=value" strings (may be NULL); each value is YAML text
+ * that replaces (or adds) that key before validation, and errors in it are reported as
+ * "--set:N:COLUMN: error: ..." where N is the override's position in @overrides (1 for the first)
+ * and COLUMN points into its "path.to.key=value" text. On failure @config is left cleared. */
 gboolean cs_config_load_file (const CsSchema *schema, void *config, const char *path,
                               const char *const *overrides, GError **error);
 

@@ -36,7 +36,11 @@ typedef struct _CsField
   gsize offset;               /* offsetof (struct, member) */
   const char *default_text;   /* YAML text of the default, parsed like user input; NULL: none */
   gboolean required;          /* an error when absent (default_text must then be NULL) */
-  double min, max;            /* inclusive bounds in base units (ns, B, bit/s); NAN: unbounded */
+  double min, max;            /* inclusive bounds in base units (ns, B, bit/s); NAN
+                               * (CS_UNBOUNDED): unbounded. Numeric fields must set both: an
+                               * omitted pair is 0, 0, which the loader rejects as a schema bug.
+                               * Durations, bit rates and fractions with no min are >= 0;
+                               * fractions with no max are <= 1. */
   const char *const *choices; /* CS_T_ENUM: NULL-terminated names */
   const CsSchema *section;    /* CS_T_SECTION */
   const struct _CsField *item; /* CS_T_LIST: how each element is typed, bounded and stored
@@ -66,7 +70,8 @@ struct _CsSchema
 };
 
 /* Reports an inconsistency found by a schema's check function, located at @key of the section
- * being checked (at the section itself when @key is NULL or was not written). Always returns
+ * being checked, which may be a dotted path into its subsections ("peers.outbound"); at the
+ * deepest part of it that was written, or at the section itself when @key is NULL or unwritten. Always returns
  * FALSE so that checks can `return cs_check_fail (...)`. */
 gboolean cs_check_fail (CsCheck *check, const char *key, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
@@ -74,7 +79,8 @@ gboolean cs_check_fail (CsCheck *check, const char *key, const char *format, ...
 gboolean cs_check_fail_at_index (CsCheck *check, const char *key, guint index,
                                  const char *format, ...) G_GNUC_PRINTF (4, 5);
 
-/* Whether @key was written in the file (or by --set / a preset), rather than defaulted. */
+/* Whether @key (a key or dotted path, as above) was written in the file (or by --set / a
+ * preset), rather than defaulted. */
 gboolean cs_check_has_key (CsCheck *check, const char *key);
 
 /* Shorthands for field tables. */
