@@ -212,11 +212,11 @@ test_config_check (void)
 
   /* Outbound degree must stay below the node count. */
   c->nodes = 8;
-  expect_invalid (c, "network.peers: a node may open 8 outbound connections");
+  expect_invalid (c, "network.peers.outbound: a node may open 8 outbound connections");
   c->nodes = 100;
   config_set_cdf (c, miller_cdf, G_N_ELEMENTS (miller_cdf));
   c->nodes = 20;
-  expect_invalid (c, "network.peers: a node may open 20 outbound");
+  expect_invalid (c, "network.peers.outbound_cdf: a node may open 20 outbound");
   c->nodes = 21;
   g_assert_true (cs_net_config_validate (c, NULL));
 

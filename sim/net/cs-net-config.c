@@ -484,7 +484,8 @@ check_network (const CsNetConfig *c, Reporter *r)
     }
   max_degree = peers_max_degree (&c->peers);
   if ((gint64) max_degree >= c->nodes)
-    return report (r, "peers", -1,
+    return report (r, c->peers.outbound_cdf && c->peers.outbound_cdf->len > 0
+                        ? "peers.outbound_cdf" : "peers.outbound", -1,
                    "a node may open %u outbound connections but there are only %" G_GINT64_FORMAT
                    " nodes (the outbound degree must be below the node count)", max_degree,
                    c->nodes);
