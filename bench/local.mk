@@ -1,1 +1,3 @@
-# bench: files of this folder (included by Makefile.am).
+# bench: benchmarks that print their figures; not part of `make check` (included by Makefile.am).
+.PHONY: bench
+bench: bench-hold

@@ -1,2 +1,207 @@
-/* main.c: placeholder until the command line lands. */
-int main (void) { return 0; }
+/* main.c: the chainsim command line. `chainsim run SCENARIO` runs a scenario into an output
+ * directory, `chainsim validate SCENARIO...` checks scenarios without running them, and
+ * `chainsim schema` lists every scenario key. Exit status: 0 success, 2 bad input (a scenario or
+ * the command line), 1 a failure while running (for example an unwritable output directory). */
+#include <glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "scenario/cs-config.h"
+#include "world/cs-run.h"
+#include "world/cs-scenario.h"
+
+enum
+{
+  EXIT_OK = 0,
+  EXIT_RUN_FAILED = 1,
+  EXIT_BAD_INPUT = 2,
+};
+
+static const char *summary_text =
+  "Commands:\n"
+  "  run SCENARIO          run a scenario and write its results\n"
+  "  validate SCENARIO...  check scenarios; runs nothing\n"
+  "  schema                list every scenario key with its type, default and meaning\n"
+  "\n"
+  "`chainsim COMMAND --help` describes a command's options.";
+
+static int
+usage_error (GOptionContext *context, const char *message)
+{
+  fprintf (stderr, "chainsim: error: %s\n", message);
+  fprintf (stderr, "Try 'chainsim %s--help'.\n",
+           context ? "COMMAND " : "");
+  return EXIT_BAD_INPUT;
+}
+
+/* Parses @argv with @entries; returns FALSE after printing the error. */
+static gboolean
+parse_options (GOptionContext *context, int *argc, char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "chainsim: error: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The default output directory: results/NAME where NAME is the scenario file's base name. */
+static char *
+default_out_dir (const char *scenario_path)
+{
+  g_autofree char *base = g_path_get_basename (scenario_path);
+  char *dot = strrchr (base, '.');
+  if (dot && dot != base)
+    *dot = '\0';
+  return g_build_filename ("results", base, NULL);
+}
+
+static int
+cmd_run (int argc, char **argv)
+{
+  gint64 seed = -1;
+  g_autofree char *out_dir = NULL;
+  g_auto (GStrv) sets = NULL;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Override the scenario's seed", "N" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+      "Output directory (default: results/NAME)", "DIR" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+      "Override a scenario value, e.g. --set network.nodes=500 (repeatable)", "KEY=VALUE" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("SCENARIO - run a scenario");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Writes DIR/summary.json and CSV files. The same scenario and seed give byte-identical files.");
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_BAD_INPUT;
+  if (argc != 2)
+    return usage_error (NULL, argc < 2 ? "run: which scenario? (chainsim run SCENARIO)"
+                                       : "run: one scenario at a time");
+  const char *path = argv[1];
+
+  /* --seed is an override like any other, so it is range-checked by the loader. */
+  g_autoptr (GPtrArray) overrides = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; sets && sets[i]; i++)
+    g_ptr_array_add (overrides, g_strdup (sets[i]));
+  if (seed != -1)
+    g_ptr_array_add (overrides, g_strdup_printf ("seed=%" G_GINT64_FORMAT, seed));
+  g_ptr_array_add (overrides, NULL);
+
+  CsScenario scenario = { 0 };
+  g_autoptr (GError) error = NULL;
+  if (!cs_scenario_load (&scenario, path, (const char *const *) overrides->pdata, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+  if (!out_dir)
+    out_dir = default_out_dir (path);
+  CsRunOptions options = {
+    .out_dir = out_dir, .progress = isatty (STDERR_FILENO), .quiet = quiet,
+  };
+  gboolean ok = cs_run (&scenario, &options, &error);
+  cs_scenario_clear (&scenario);
+  if (!ok)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return error->domain == CS_CONFIG_ERROR ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+    }
+  return EXIT_OK;
+}
+
+static int
+cmd_validate (int argc, char **argv)
+{
+  g_auto (GStrv) sets = NULL;
+  GOptionEntry entries[] = {
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+      "Override a scenario value before checking (repeatable)", "KEY=VALUE" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context =
+    g_option_context_new ("SCENARIO... - check scenarios without running them");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_BAD_INPUT;
+  if (argc < 2)
+    return usage_error (NULL, "validate: which scenarios? (chainsim validate SCENARIO...)");
+  int status = EXIT_OK;
+  for (int i = 1; i < argc; i++)
+    {
+      CsScenario scenario = { 0 };
+      g_autoptr (GError) error = NULL;
+      if (cs_scenario_load (&scenario, argv[i], (const char *const *) sets, &error))
+        printf ("%s: ok\n", argv[i]);
+      else
+        {
+          fprintf (stderr, "%s\n", error->message);
+          status = EXIT_BAD_INPUT;
+        }
+      cs_scenario_clear (&scenario);
+    }
+  return status;
+}
+
+static int
+cmd_schema (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context =
+    g_option_context_new ("- list every scenario key with its type, default and meaning");
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_BAD_INPUT;
+  g_autoptr (GString) out = g_string_new (NULL);
+  cs_config_describe (&cs_scenario_schema, out);
+  fputs (out->str, stdout);
+  return EXIT_OK;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  if (argc >= 2 && argv[1][0] != '-')
+    {
+      const char *command = argv[1];
+      /* The command's own parser sees "chainsim COMMAND" as its program name. */
+      g_autofree char *prgname = g_strdup_printf ("chainsim %s", command);
+      g_set_prgname (prgname);
+      if (strcmp (command, "run") == 0)
+        return cmd_run (argc - 1, argv + 1);
+      if (strcmp (command, "validate") == 0)
+        return cmd_validate (argc - 1, argv + 1);
+      if (strcmp (command, "schema") == 0)
+        return cmd_schema (argc - 1, argv + 1);
+      fprintf (stderr, "chainsim: error: unknown command '%s' (expected run, validate or schema)\n",
+               command);
+      return EXIT_BAD_INPUT;
+    }
+
+  gboolean version = FALSE;
+  GOptionEntry entries[] = {
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context =
+    g_option_context_new ("COMMAND [ARGS...] - discrete-event simulator of decentralized systems");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context, summary_text);
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_BAD_INPUT;
+  if (version)
+    {
+      printf ("chainsim %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+  fputs (help, stderr);
+  return EXIT_BAD_INPUT;
+}
