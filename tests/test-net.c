@@ -331,8 +331,8 @@ test_presets (void)
                          cases[i].up_na * 1e6);
       g_assert_cmpfloat (g_array_index (c.regions, CsNetRegion, 4).download, ==,
                          cases[i].down_jp * 1e6);
-      g_assert_cmpint (c.jitter, ==, CS_JITTER_PARETO);
-      g_assert_cmpfloat (c.pareto_shape, ==, 1.25);
+      g_assert_cmpint (c.jitter, ==, CS_JITTER_PARETO_SIMBLOCK);
+      g_assert_cmpuint (c.tcp_initial_window, ==, 14600);
       g_assert_cmpint (c.bandwidth_model, ==, CS_BANDWIDTH_SERIALIZED);
       g_assert_cmpfloat (c.loss, ==, 0);
       g_assert_cmpint (c.peers.max_inbound, ==, 125);
@@ -463,8 +463,8 @@ test_config_located (void)
                      "test.yaml:1:9: error: a node may open 20 outbound connections but there "
                      "are only 20 nodes (the outbound degree must be below the node count)");
   /* Pareto shape 1. */
-  assert_load_error ("preset: bitcoin-2019\nnodes: 100\npareto_shape: 1\n",
-                     "test.yaml:3:15: error: must be greater than 1 for the Pareto mean to exist, "
+  assert_load_error ("preset: bitcoin-2019\nnodes: 100\njitter: pareto\npareto_shape: 1\n",
+                     "test.yaml:4:15: error: must be greater than 1 for the Pareto mean to exist, "
                      "not 1");
 }
 
@@ -1109,6 +1109,58 @@ test_transfer_arrival_order (void)
                    11 * CS_SEC);
 }
 
+/* SimBlock's jitter (Network.getLatency): Pareto with shape 0.2 x mean (ms) and scale mean - 5
+ * ms. For a 100 ms link the shape is 20, so the variance is finite (xm^2 k / ((k-1)^2 (k-2)))
+ * and the sample mean of 10^5 draws must lie within 4 standard errors of 100 ms; no draw is below
+ * the scale (95 ms). A link of 5 ms or less gets exactly its mean (shape <= 1 has no mean). */
+static void
+test_latency_pareto_simblock (void)
+{
+  static const char *const names[] = { "A", "B" };
+  static const double shares[] = { 0.5, 0.5 };
+  static const double lat[] = { 4, 100, 100, 4 };
+  g_autoptr (CsNetConfig) c = config_new (10, 2, names, shares, lat, 8e6, 16e6);
+  c->jitter = CS_JITTER_PARETO_SIMBLOCK;
+  g_autoptr (CsNet) net = net_new_ok (c, 5);
+  g_autoptr (gsl_rng) rng = cs_rng_new (5, 1);
+  guint32 a, b, a2 = 1;
+  const guint n = 100000;
+  const double k = 20, xm = 95e6;
+  double sum = 0, min = INFINITY;
+
+  pick_cross (net, &a, &b);
+  for (guint i = 0; i < n; i++)
+    {
+      double x = (double) cs_net_latency_sample (net, a, b, rng);
+      sum += x;
+      min = MIN (min, x);
+    }
+  double sd = xm * sqrt (k / (k - 2)) / (k - 1);
+  g_assert_cmpfloat (fabs (sum / n - 100e6), <, 4 * sd / sqrt (n));
+  g_assert_cmpfloat (min, >=, xm - 1);
+  while (cs_net_node_region (net, a2) != cs_net_node_region (net, a))
+    a2++;
+  g_assert_cmpint (cs_net_latency_sample (net, a, a2, rng), ==, 4 * CS_MSEC);
+}
+
+/* TCP slow start: 1 MB with a 14,600 B initial window needs 7 windows (14,600 x (2^7 - 1) =
+ * 1,854,200 >= 10^6 > 919,800), so 6 round trips of 2 x 50 ms more than without: the 1 MB at
+ * 8 Mbit/s over 50 ms of the exact case arrives at 1.050 + 0.6 = 1.650 s. A message within the
+ * first window is not delayed. */
+static void
+test_transfer_slow_start (void)
+{
+  g_autoptr (CsNetConfig) c = config_one_region (2, 50, 8e6, 16e6);
+  c->tcp_initial_window = 14600;
+  c->peers.outbound = 1;
+  g_autoptr (CsNet) net = net_new_ok (c, 1);
+  g_autoptr (gsl_rng) rng = cs_rng_new (1, 1);
+  g_assert_cmpint (cs_net_transfer (net, 0, 0, 1, 1000000, rng), ==, 1650 * CS_MSEC);
+  cs_net_reset_links (net);
+  /* 1000 B: 1 ms at 8 Mbit/s, plus 50 ms. */
+  g_assert_cmpint (cs_net_transfer (net, 0, 0, 1, 1000, rng), ==, 51 * CS_MSEC);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1131,6 +1183,8 @@ main (int argc, char **argv)
   g_test_add_func ("/net/transfer/uplink-queue", test_transfer_uplink_queue);
   g_test_add_func ("/net/transfer/downlink", test_transfer_downlink);
   g_test_add_func ("/net/transfer/arrival-order", test_transfer_arrival_order);
+  g_test_add_func ("/net/transfer/slow-start", test_transfer_slow_start);
+  g_test_add_func ("/net/latency/pareto-simblock", test_latency_pareto_simblock);
   g_test_add_func ("/net/transfer/loss", test_transfer_loss);
   g_test_add_func ("/net/faults/partitions", test_partitions);
   return g_test_run ();

@@ -25,6 +25,9 @@ typedef enum
   CS_JITTER_LOGNORMAL,    /* lognormal, log-sd jitter_sigma, mu = ln(mean) - sigma^2/2 */
   CS_JITTER_UNIFORM,      /* uniform on mean*(1 -/+ jitter_spread) */
   CS_JITTER_NONE,         /* exactly the mean */
+  CS_JITTER_PARETO_SIMBLOCK, /* Pareto with shape 0.2 x mean (in ms) and scale mean - 5 ms, per
+                              * link, as SimBlock's Network.getLatency: mean exactly the table
+                              * entry, spread of a few ms; exactly the mean when it is <= 5 ms */
 } CsJitter;
 
 /* How message size turns into time. */
@@ -66,6 +69,9 @@ typedef struct
   CsNetPeersConfig peers;     /* peer graph */
   double loss;                /* probability that a transfer is lost */
   int bandwidth_model;        /* CsBandwidthModel */
+  guint64 tcp_initial_window; /* TCP slow start: bytes of the first congestion window (0: not
+                               * modelled); a transfer of B bytes takes ceil(log2(B/IW + 1))
+                               * windows, each after the previous one's round trip */
 } CsNetConfig;
 
 /* The schema of the `network:` section, with its presets and its check function. */

@@ -141,6 +141,7 @@ cs_net_new (const CsNetConfig *config, guint64 seed, GError **error)
   net->jitter_spread = config->jitter_spread;
   net->loss = config->loss;
   net->bandwidth_model = (CsBandwidthModel) config->bandwidth_model;
+  net->tcp_initial_window = config->tcp_initial_window;
 
   net->node_region = g_new (guint16, n);
   net->upload = g_new (double, n);
@@ -353,6 +354,13 @@ cs_net_latency_sample (const CsNet *net, guint32 a, guint32 b, gsl_rng *rng)
     case CS_JITTER_UNIFORM:
       x = gsl_ran_flat (rng, mean * (1 - net->jitter_spread), mean * (1 + net->jitter_spread));
       break;
+    case CS_JITTER_PARETO_SIMBLOCK:
+      {
+        /* Shape 0.2 x mean in ms, scale mean - 5 ms: mean (m-5)(m/5)/(m/5-1) = m exactly. */
+        double k = 0.2 * mean / 1e6;
+        x = k > 1 ? gsl_ran_pareto (rng, k, mean - 5e6) : mean;
+        break;
+      }
     case CS_JITTER_NONE:
     default:
       x = mean;
@@ -391,6 +399,25 @@ cs_net_transfer_send (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 
   return time_add (up_start, lat);
 }
 
+/* The time TCP slow start adds to a transfer of @bytes from @src to @dst: it takes
+ * w = ceil(log2(bytes / IW + 1)) congestion windows (IW, 2 IW, 4 IW, ...), each sent one round
+ * trip (twice the mean one-way latency) after the previous one, so (w - 1) round trips more than
+ * the bytes alone. Every transfer starts from the initial window, as a connection idle for longer
+ * than its retransmission timeout does (RFC 5681 s.4.1): blocks are minutes apart. */
+static CsTime
+slow_start_delay (const CsNet *net, guint32 src, guint32 dst, guint64 bytes)
+{
+  if (net->tcp_initial_window == 0 || bytes <= net->tcp_initial_window)
+    return 0;
+  guint windows = 0;
+  for (guint64 sent = 0, w = net->tcp_initial_window; sent < bytes; w *= 2)
+    {
+      sent += w;
+      windows++;
+    }
+  return (CsTime) (windows - 1) * 2 * cs_net_latency_mean (net, src, dst);
+}
+
 CsTime
 cs_net_transfer_arrive (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes)
 {
@@ -405,7 +432,9 @@ cs_net_transfer_arrive (CsNet *net, CsTime now, guint32 src, guint32 dst, guint6
    * the sender's rate from the moment the first byte left) plus the latency. */
   CsTime down_start = MAX (net->down_free[dst], now);
   net->down_free[dst] = time_add (down_start, serialization_time (bytes, net->download[dst]));
-  return MAX (net->down_free[dst], time_add (now, serialization_time (bytes, net->upload[src])));
+  return MAX (net->down_free[dst],
+              time_add (now, serialization_time (bytes, net->upload[src])
+                             + slow_start_delay (net, src, dst, bytes)));
 }
 
 CsTime

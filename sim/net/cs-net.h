@@ -8,7 +8,9 @@
  *   lat      = one latency sample (region matrix mean, jitter)
  *   first    = up_start + lat                 (the first byte reaches dst; an event there)
  *   down     = max (down_free[dst], first) + bytes*8/download[dst]  (-> down_free[dst])
- *   arrival  = max (down, up_end + lat)        (the time the LAST byte arrives)
+ *   arrival  = max (down, up_end + lat + slow)  (the time the LAST byte arrives)
+ *   slow     = TCP slow start, when tcp_initial_window > 0: (w - 1) round trips for the
+ *              w = ceil(log2(bytes/IW + 1)) congestion windows the bytes need
  * The uplink is a FIFO: a node sending a block to 8 peers sends them one after the other. The
  * downlink is a capacity account: it carries each transfer's bytes at its own rate once their
  * first byte has arrived, so two slow senders can share a fast downlink while two fast senders
