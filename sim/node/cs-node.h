@@ -66,6 +66,10 @@ typedef struct
   void (*on_message) (CsNodeCtx *ctx, gpointer state, guint32 from, CsMsg *msg);
   /* A timer fired. */
   void (*on_timer) (CsNodeCtx *ctx, gpointer state, guint16 kind, gpointer arg);
-  /* Frees what the node state owns (not the state itself). May be NULL. */
+  /* Frees what the node state owns (not the state itself). May be NULL. Also called when the
+   * node crashes: a crash loses the node's memory (the world then zeroes the state). */
   void (*clear) (gpointer state);
+  /* Called when a crashed node comes back, on its zeroed state; @disk_lost says whether what
+   * it had stored is gone as well. May be NULL: start is then called again. */
+  void (*recover) (CsNodeCtx *ctx, gpointer state, gboolean disk_lost);
 } CsProtocolClass;

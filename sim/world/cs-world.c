@@ -1,13 +1,25 @@
 /* cs-world.c: the world of cs-world.h. A node context is built on the stack for each event (four
  * words), so per-node memory is the protocol state plus two random streams. Deliveries carry a
- * reference to the shared message; the network model decides the arrival time. */
+ * reference to the shared message; the network model decides the arrival time.
+ *
+ * Crashes. Each node has an epoch, bumped when it crashes. A message carries the low 8 bits of
+ * its sender's and its receiver's epochs at sending (in the event's aux field) and is dropped on
+ * arrival if either has crashed since: the receiver's memory that expected it is gone, and a
+ * transfer from a crashed sender is cut. (Wrapping needs 256 crashes of one node during one
+ * transfer.) A protocol timer remembers the epoch of its node by its engine timer slot (the low
+ * half of a CsTimerId and the event's `timer` field, cs-engine.h), and is dropped when the node
+ * crashed since it was started. Timers injected from outside (workloads) are dropped only when
+ * the node is down at that time: a client request reaches a recovered node. */
 #include "world/cs-world.h"
+
+#include <string.h>
 
 #include "engine/cs-rng.h"
 
 struct _CsWorld
 {
-  CsEngine *engine;            /* owned */
+  CsEngine *engine;            /* owned unless built by cs_world_new_on_engine() */
+  gboolean owns_engine;        /* whether cs_world_free() frees the engine */
   CsNet *net;                  /* borrowed */
   const CsProtocolClass *klass;
   gpointer shared;             /* the protocol's shared data */
@@ -20,8 +32,30 @@ struct _CsWorld
   guint16 kind_arrive;         /* engine kinds: first byte of a message reaches its node */
   guint16 kind_deliver;        /* the whole message is there */
   guint16 kind_timer;
+  guint16 kind_inject;         /* timers injected from outside the node (workloads) */
   CsWorldTraffic traffic;
+  guint32 *epoch;              /* per node: crashes so far */
+  guint8 *down;                /* per node: 1 while crashed */
+  guint8 *disk_lost;           /* per node: 1 when a crash since the last recovery lost its data */
+  GArray *slot_epoch;          /* guint32 per engine timer slot: its node's epoch at the start */
+  CsLifecycleFunc lifecycle;   /* told of crashes and recoveries, or NULL */
+  gpointer lifecycle_data;     /* its data */
+  GPtrArray *attached;         /* objects freed with the world, the last attached first */
 };
+
+/* The aux field of a message event: both ends' epochs at sending. */
+static inline guint16
+epochs_of (const CsWorld *world, guint32 src, guint32 dst)
+{
+  return (guint16) ((world->epoch[src] & 0xff) << 8 | (world->epoch[dst] & 0xff));
+}
+
+/* Whether a message sent with @aux from @src to @dst must be dropped: an end crashed since. */
+static inline gboolean
+stale_message (const CsWorld *world, guint32 src, guint32 dst, guint16 aux)
+{
+  return world->down[dst] || aux != epochs_of (world, src, dst);
+}
 
 static const CsNodeCtxOps world_ops;
 
@@ -65,7 +99,8 @@ ctx_send (CsNodeCtx *ctx, guint32 peer, CsMsg *msg)
   /* With bandwidth, the receiver's downlink is taken when the first byte arrives (an event), so
    * in arrival order; without, the first byte is the whole message. */
   guint16 kind = cs_net_has_bandwidth (world->net) ? world->kind_arrive : world->kind_deliver;
-  cs_engine_schedule (world->engine, first, ctx->id, peer, kind, 0, cs_msg_ref (msg));
+  cs_engine_schedule (world->engine, first, ctx->id, peer, kind, epochs_of (world, ctx->id, peer),
+                      cs_msg_ref (msg));
 }
 
 static const guint32 *
@@ -79,8 +114,15 @@ ctx_timer_start (CsNodeCtx *ctx, CsTime delay, guint16 kind, gpointer arg)
 {
   CsWorld *world = ctx->impl;
   g_return_val_if_fail (delay >= 0, 0);
-  return cs_engine_timer_start (world->engine, cs_engine_now (world->engine) + delay, ctx->id,
-                                world->kind_timer, kind, arg);
+  CsTimerId id = cs_engine_timer_start (world->engine, cs_engine_now (world->engine) + delay,
+                                        ctx->id, world->kind_timer, kind, arg);
+  guint32 slot = (guint32) (id & G_MAXUINT32);
+  if (slot == 0)
+    return 0;
+  if (slot > world->slot_epoch->len)
+    g_array_set_size (world->slot_epoch, MAX (slot, 2 * world->slot_epoch->len));
+  g_array_index (world->slot_epoch, guint32, slot - 1) = world->epoch[ctx->id];
+  return id;
 }
 
 static gboolean
@@ -111,6 +153,12 @@ on_deliver (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 {
   CsWorld *world = user_data;
   CsMsg *msg = ev->data;
+  if (stale_message (world, ev->src, ev->dst, ev->aux))
+    {
+      world->traffic.messages_dropped++;
+      cs_msg_unref (msg);
+      return;
+    }
   CsNodeCtx ctx = make_ctx (world, ev->dst);
   world->traffic.messages_delivered++;
   world->klass->on_message (&ctx, state_of (world, ev->dst), ev->src, msg);
@@ -122,15 +170,40 @@ on_arrive (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 {
   CsWorld *world = user_data;
   CsMsg *msg = ev->data;
+  if (stale_message (world, ev->src, ev->dst, ev->aux))
+    {
+      world->traffic.messages_dropped++; /* a crashed receiver's downlink carries nothing */
+      cs_msg_unref (msg);
+      return;
+    }
   CsTime last = cs_net_transfer_arrive (world->net, ev->time, ev->src, ev->dst, msg->size);
   /* The event's reference to the message moves on to the delivery. */
-  cs_engine_schedule (engine, last, ev->src, ev->dst, world->kind_deliver, 0, msg);
+  cs_engine_schedule (engine, last, ev->src, ev->dst, world->kind_deliver, ev->aux, msg);
 }
 
 static void
 on_timer (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 {
   CsWorld *world = user_data;
+  if (world->down[ev->dst]
+      || g_array_index (world->slot_epoch, guint32, ev->timer - 1) != world->epoch[ev->dst])
+    {
+      world->traffic.timers_dropped++;
+      return;
+    }
+  CsNodeCtx ctx = make_ctx (world, ev->dst);
+  world->klass->on_timer (&ctx, state_of (world, ev->dst), ev->aux, ev->data);
+}
+
+static void
+on_inject (CsEngine *engine, const CsEvent *ev, gpointer user_data)
+{
+  CsWorld *world = user_data;
+  if (world->down[ev->dst])
+    {
+      world->traffic.timers_dropped++;
+      return;
+    }
   CsNodeCtx ctx = make_ctx (world, ev->dst);
   world->klass->on_timer (&ctx, state_of (world, ev->dst), ev->aux, ev->data);
 }
@@ -145,8 +218,18 @@ CsWorld *
 cs_world_new (CsNet *net, const CsProtocolClass *klass, gpointer shared, guint64 seed,
               CsProbeFunc probe, gpointer probe_data)
 {
+  CsWorld *world = cs_world_new_on_engine (cs_engine_new (), net, klass, shared, seed, probe,
+                                           probe_data);
+  world->owns_engine = TRUE;
+  return world;
+}
+
+CsWorld *
+cs_world_new_on_engine (CsEngine *engine, CsNet *net, const CsProtocolClass *klass,
+                        gpointer shared, guint64 seed, CsProbeFunc probe, gpointer probe_data)
+{
   CsWorld *world = g_new0 (CsWorld, 1);
-  world->engine = cs_engine_new ();
+  world->engine = engine;
   world->net = net;
   world->klass = klass;
   world->shared = shared;
@@ -164,6 +247,12 @@ cs_world_new (CsNet *net, const CsProtocolClass *klass, gpointer shared, guint64
   world->kind_arrive = cs_engine_register (world->engine, on_arrive, msg_destroy, world);
   world->kind_deliver = cs_engine_register (world->engine, on_deliver, msg_destroy, world);
   world->kind_timer = cs_engine_register (world->engine, on_timer, NULL, world);
+  world->kind_inject = cs_engine_register (world->engine, on_inject, NULL, world);
+  world->epoch = g_new0 (guint32, world->n_nodes);
+  world->down = g_new0 (guint8, world->n_nodes);
+  world->disk_lost = g_new0 (guint8, world->n_nodes);
+  world->slot_epoch = g_array_new (FALSE, TRUE, sizeof (guint32));
+  world->attached = g_ptr_array_new ();
   return world;
 }
 
@@ -172,8 +261,14 @@ cs_world_free (CsWorld *world)
 {
   if (!world)
     return;
-  /* Pending deliveries drop their message references here. */
-  cs_engine_free (world->engine);
+  /* Pending deliveries drop their message references here (a shared engine: when its owner
+   * frees it; their destroy function needs no world). */
+  if (world->owns_engine)
+    cs_engine_free (world->engine);
+  /* Attached objects (fault runners, further worlds and their networks), last first. */
+  for (guint i = world->attached->len; i > 0; i -= 2)
+    ((GDestroyNotify) world->attached->pdata[i - 1]) (world->attached->pdata[i - 2]);
+  g_ptr_array_unref (world->attached);
   for (guint i = 0; i < world->n_nodes; i++)
     {
       if (world->klass->clear)
@@ -184,6 +279,10 @@ cs_world_free (CsWorld *world)
   g_free (world->node_rng);
   g_free (world->net_rng);
   g_free (world->states);
+  g_free (world->epoch);
+  g_free (world->down);
+  g_free (world->disk_lost);
+  g_array_unref (world->slot_epoch);
   g_free (world);
 }
 
@@ -194,6 +293,8 @@ cs_world_start (CsWorld *world)
     return;
   for (guint32 i = 0; i < world->n_nodes; i++)
     {
+      if (world->down[i])
+        continue; /* started when it recovers */
       CsNodeCtx ctx = make_ctx (world, i);
       world->klass->start (&ctx, state_of (world, i));
     }
@@ -203,7 +304,72 @@ void
 cs_world_inject_timer (CsWorld *world, guint32 node, CsTime at, guint16 kind, gpointer arg)
 {
   g_return_if_fail (node < world->n_nodes);
-  cs_engine_timer_start (world->engine, at, node, world->kind_timer, kind, arg);
+  cs_engine_timer_start (world->engine, at, node, world->kind_inject, kind, arg);
+}
+
+void
+cs_world_crash (CsWorld *world, guint32 node, gboolean disk_lost)
+{
+  g_return_if_fail (node < world->n_nodes);
+  if (world->down[node])
+    {
+      world->disk_lost[node] |= disk_lost ? 1 : 0;
+      return;
+    }
+  world->down[node] = 1;
+  world->disk_lost[node] = disk_lost ? 1 : 0;
+  world->epoch[node]++;
+  world->traffic.crashes++;
+  cs_net_set_node_up (world->net, node, FALSE);
+  gpointer state = state_of (world, node);
+  if (world->klass->clear)
+    world->klass->clear (state);
+  memset (state, 0, world->klass->state_size);
+  if (world->lifecycle)
+    world->lifecycle (node, cs_engine_now (world->engine), FALSE, disk_lost,
+                      world->lifecycle_data);
+}
+
+void
+cs_world_recover (CsWorld *world, guint32 node)
+{
+  g_return_if_fail (node < world->n_nodes);
+  if (!world->down[node])
+    return;
+  gboolean disk_lost = world->disk_lost[node] != 0;
+  world->down[node] = 0;
+  world->disk_lost[node] = 0;
+  world->traffic.recoveries++;
+  cs_net_set_node_up (world->net, node, TRUE);
+  if (world->lifecycle)
+    world->lifecycle (node, cs_engine_now (world->engine), TRUE, disk_lost,
+                      world->lifecycle_data);
+  CsNodeCtx ctx = make_ctx (world, node);
+  if (world->klass->recover)
+    world->klass->recover (&ctx, state_of (world, node), disk_lost);
+  else if (world->klass->start)
+    world->klass->start (&ctx, state_of (world, node));
+}
+
+gboolean
+cs_world_node_is_up (const CsWorld *world, guint32 node)
+{
+  g_return_val_if_fail (node < world->n_nodes, FALSE);
+  return !world->down[node];
+}
+
+void
+cs_world_set_lifecycle (CsWorld *world, CsLifecycleFunc func, gpointer user_data)
+{
+  world->lifecycle = func;
+  world->lifecycle_data = user_data;
+}
+
+void
+cs_world_attach (CsWorld *world, gpointer data, GDestroyNotify destroy)
+{
+  g_ptr_array_add (world->attached, data);
+  g_ptr_array_add (world->attached, destroy);
 }
 
 CsEngine *

@@ -21,6 +21,12 @@ typedef void (*CsProbeFunc) (guint32 node, CsTime now, guint metric, guint64 key
  * @shared handed to every node context. Node random streams derive from @seed. */
 CsWorld *cs_world_new (CsNet *net, const CsProtocolClass *klass, gpointer shared,
                        guint64 seed, CsProbeFunc probe, gpointer probe_data);
+/* The same on @engine (borrowed; freed by its owner, after every world on it is done running):
+ * several worlds, each with its own network and nodes, advance in one event order. How several
+ * redundancy strategies replay one fault trace side by side in one run. */
+CsWorld *cs_world_new_on_engine (CsEngine *engine, CsNet *net, const CsProtocolClass *klass,
+                                 gpointer shared, guint64 seed, CsProbeFunc probe,
+                                 gpointer probe_data);
 void cs_world_free (CsWorld *world);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsWorld, cs_world_free)
 
@@ -28,8 +34,29 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsWorld, cs_world_free)
 void cs_world_start (CsWorld *world);
 
 /* Schedules a protocol timer (@kind, @arg) at node @node at absolute time @at: how a workload
- * (a client, a planned origination) reaches into a node. */
+ * (a client, a planned origination) reaches into a node. Dropped if the node is down then. */
 void cs_world_inject_timer (CsWorld *world, guint32 node, CsTime at, guint16 kind, gpointer arg);
+
+/* ---- Crash and recovery ---- */
+
+/* Told of every crash (@up FALSE) and recovery (@up TRUE) at time @now, after the network knows
+ * and before the protocol runs again; @disk_lost: the node's stored data is destroyed (at a
+ * crash) or was destroyed while it was down (at a recovery). */
+typedef void (*CsLifecycleFunc) (guint32 node, CsTime now, gboolean up, gboolean disk_lost,
+                                 gpointer user_data);
+void cs_world_set_lifecycle (CsWorld *world, CsLifecycleFunc func, gpointer user_data);
+
+/* Crashes @node: it is down in the network, its pending timers and the messages in flight to and
+ * from it are dropped, and its memory is lost (the protocol's clear, then the state is zeroed).
+ * Nothing happens to a node already down but recording @disk_lost. */
+void cs_world_crash (CsWorld *world, guint32 node, gboolean disk_lost);
+/* Brings a crashed node back: up in the network, then the protocol's recover (or start). */
+void cs_world_recover (CsWorld *world, guint32 node);
+gboolean cs_world_node_is_up (const CsWorld *world, guint32 node);
+
+/* Frees @data with @destroy when the world is freed (the last attached first, after the
+ * world's own engine if it owns one). */
+void cs_world_attach (CsWorld *world, gpointer data, GDestroyNotify destroy);
 
 CsEngine *cs_world_engine (CsWorld *world);
 CsNet *cs_world_net (CsWorld *world);
@@ -41,6 +68,10 @@ typedef struct
   guint64 bytes_sent;      /* their bytes */
   guint64 messages_lost;   /* transfers the network dropped */
   guint64 messages_delivered; /* transfers that reached their node */
+  guint64 messages_dropped;   /* transfers dropped because an end crashed meanwhile */
+  guint64 timers_dropped;     /* timers dropped because their node crashed or was down */
+  guint64 crashes;            /* cs_world_crash() of an up node */
+  guint64 recoveries;         /* cs_world_recover() of a down node */
 } CsWorldTraffic;
 
 void cs_world_traffic (const CsWorld *world, CsWorldTraffic *out);
