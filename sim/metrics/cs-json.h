@@ -9,6 +9,13 @@ typedef struct _CsJson CsJson;
 
 /* Starts a writer that appends to @out (not owned). Indents by two spaces per level. */
 CsJson *cs_json_new (GString *out);
+/* Also records every number written (integers and doubles; not strings, booleans or nulls) as a
+ * CSV row "NAME,VALUE\n" appended to @flat (not owned): NAME is the number's dotted path from the
+ * outermost value ("network.nodes", "chain.propagation_s.p50"; an array element is named by its
+ * index, "chain.stale_rate_ci95.0"), VALUE is formatted as in the JSON, empty for a non-finite
+ * double (written as null). So a run's metrics can be read back without a JSON parser. Call before
+ * writing anything; @flat may be NULL (the default: nothing recorded). */
+void cs_json_record_numbers (CsJson *json, GString *flat);
 /* Frees the writer; it must be balanced (every begin ended). */
 void cs_json_free (CsJson *json);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsJson, cs_json_free)
