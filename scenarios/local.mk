@@ -1,5 +1,8 @@
 # scenarios: the example scenarios, distributed with the sources (included by Makefile.am).
 dist_noinst_DATA += scenarios/gossip.yaml
+dist_noinst_DATA += scenarios/bitcoin.yaml scenarios/litecoin.yaml scenarios/dogecoin.yaml \
+	scenarios/ethereum-pow.yaml
+dist_noinst_DATA += scenarios/redundancy-compare.yaml scenarios/ai-model-shards.yaml
 
 # The default scenario: what `make demo` and the README's quick start run.
-DEMO_SCENARIO = scenarios/gossip.yaml
+DEMO_SCENARIO = scenarios/bitcoin.yaml

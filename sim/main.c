@@ -1,7 +1,9 @@
 /* main.c: the chainsim command line. `chainsim run SCENARIO` runs a scenario into an output
- * directory, `chainsim validate SCENARIO...` checks scenarios without running them, and
- * `chainsim schema` lists every scenario key. Exit status: 0 success, 2 bad input (a scenario or
- * the command line), 1 a failure while running (for example an unwritable output directory). */
+ * directory, `chainsim validate SCENARIO...` checks scenarios without running them,
+ * `chainsim schema` lists every scenario key, `chainsim sweep SCENARIO` runs a scenario's grid of
+ * parameters and seeds and aggregates it, and `chainsim plot DIR` draws a run's or a sweep's
+ * plots with gnuplot. Exit status: 0 success, 2 bad input (a scenario or the command line), 1 a
+ * failure while running (for example an unwritable output directory). */
 #include <glib.h>
 #include <locale.h>
 #include <stdio.h>
@@ -10,6 +12,8 @@
 
 #include "config.h"
 #include "scenario/cs-config.h"
+#include "sweep/cs-plot.h"
+#include "sweep/cs-sweep.h"
 #include "world/cs-run.h"
 #include "world/cs-scenario.h"
 
@@ -25,6 +29,8 @@ static const char *summary_text =
   "  run SCENARIO          run a scenario and write its results\n"
   "  validate SCENARIO...  check scenarios; runs nothing\n"
   "  schema                list every scenario key with its type, default and meaning\n"
+  "  sweep SCENARIO        run the scenario's sweep: a grid of values, seeds per point\n"
+  "  plot DIR              draw the plots of a run's or a sweep's results (gnuplot)\n"
   "\n"
   "`chainsim COMMAND --help` describes a command's options.";
 
@@ -164,6 +170,100 @@ cmd_schema (int argc, char **argv)
   return EXIT_OK;
 }
 
+static int
+cmd_sweep (int argc, char **argv)
+{
+  gint jobs = 0;
+  g_autofree char *out_dir = NULL;
+  g_auto (GStrv) sets = NULL;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+      "Runs at once (default: the number of processors)", "N" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+      "Sweep directory (default: results/NAME)", "DIR" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+      "Override a scenario value for every run (repeatable)", "KEY=VALUE" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context =
+    g_option_context_new ("SCENARIO - run a scenario's sweep and aggregate it");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Runs every point of the scenario's `sweep:` grid `replicates` times, each run with its own\n"
+    "seed, into DIR/runs/ID/, and writes DIR/sweep.csv: per point, the mean, standard deviation,\n"
+    "n and 95% confidence interval of every metric. Every value is checked before anything runs.\n"
+    "The results are the same bytes whatever --jobs is. Run again to resume an interrupted\n"
+    "sweep: finished runs are kept.");
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_BAD_INPUT;
+  if (argc != 2)
+    return usage_error (NULL, argc < 2 ? "sweep: which scenario? (chainsim sweep SCENARIO)"
+                                       : "sweep: one scenario at a time");
+  if (jobs < 0 || jobs > 4096)
+    return usage_error (NULL, "sweep: --jobs must be between 1 and 4096");
+  const char *path = argv[1];
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsSweep) sweep = cs_sweep_new (path, (const char *const *) sets, &error);
+  if (!sweep)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+  if (!out_dir)
+    out_dir = default_out_dir (path);
+  CsSweepOptions options = {
+    .out_dir = out_dir,
+    .jobs = jobs > 0 ? (guint) jobs : g_get_num_processors (),
+    .progress = isatty (STDERR_FILENO),
+    .quiet = quiet,
+  };
+  if (!cs_sweep_run (sweep, &options, NULL, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return g_error_matches (error, CS_SWEEP_ERROR, CS_SWEEP_ERROR_MISMATCH) ? EXIT_BAD_INPUT
+                                                                               : EXIT_RUN_FAILED;
+    }
+  return EXIT_OK;
+}
+
+static int
+cmd_plot (int argc, char **argv)
+{
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Do not list the files written", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context =
+    g_option_context_new ("DIR... - draw the plots of runs' or sweeps' results");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "DIR is a run's output directory (summary.json and CSV files) or a sweep's (sweep.csv).\n"
+    "Writes DIR/NAME.png and DIR/NAME.svg for every plot that applies, and lists them.\n"
+    "Needs gnuplot on PATH; the scripts come from $CHAINSIM_ANALYSIS_DIR, the source tree's\n"
+    "analysis/ or the installed copy.");
+  if (!parse_options (context, &argc, &argv))
+    return EXIT_BAD_INPUT;
+  if (argc < 2)
+    return usage_error (NULL, "plot: which results? (chainsim plot DIR)");
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GError) error = NULL;
+      if (!cs_plot (argv[i], written, &error))
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return g_error_matches (error, CS_PLOT_ERROR, CS_PLOT_ERROR_NO_RESULTS)
+                 ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+        }
+      for (guint k = 0; !quiet && k < written->len; k++)
+        printf ("%s\n", (char *) written->pdata[k]);
+    }
+  return EXIT_OK;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -180,8 +280,12 @@ main (int argc, char **argv)
         return cmd_validate (argc - 1, argv + 1);
       if (strcmp (command, "schema") == 0)
         return cmd_schema (argc - 1, argv + 1);
-      fprintf (stderr, "chainsim: error: unknown command '%s' (expected run, validate or schema)\n",
-               command);
+      if (strcmp (command, "sweep") == 0)
+        return cmd_sweep (argc - 1, argv + 1);
+      if (strcmp (command, "plot") == 0)
+        return cmd_plot (argc - 1, argv + 1);
+      fprintf (stderr, "chainsim: error: unknown command '%s' (expected run, validate, schema, "
+               "sweep or plot)\n", command);
       return EXIT_BAD_INPUT;
     }
 

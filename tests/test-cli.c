@@ -9,75 +9,27 @@
 #include <sys/wait.h>
 
 #include "config.h"
+#include "cs-test-util.h"
 
-static const char *
-chainsim (void)
-{
-  const char *env = g_getenv ("CHAINSIM");
-  return env ? env : CS_BUILDDIR "/sim/chainsim";
-}
-
-typedef struct
-{
-  int status;    /* exit status */
-  char *out;     /* stdout */
-  char *err;     /* stderr */
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
+typedef CsTestResult Result;
+#define result_clear cs_test_result_clear
+#define rm_rf cs_test_rm_rf
 
 /* Runs chainsim with the NULL-terminated arguments, in the source directory. */
 static Result
 run (const char *first, ...)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) chainsim ());
   va_list ap;
   va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
+  Result r = cs_test_run_valist (g_test_get_dir (G_TEST_DIST), NULL, first, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  Result r = { 0 };
-  int wait_status = 0;
-  g_autoptr (GError) error = NULL;
-  g_spawn_sync (g_test_get_dir (G_TEST_DIST), (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL,
-                NULL, &r.out, &r.err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status)); /* never a crash */
-  r.status = WEXITSTATUS (wait_status);
   return r;
 }
 
 static char *
 tmp_dir (void)
 {
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("chainsim-cli-XXXXXX", &error);
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-rm_rf (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  if (!d)
-    return;
-  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        rm_rf (path);
-      else
-        g_remove (path);
-    }
-  g_rmdir (dir);
+  return cs_test_tmp_dir ("chainsim-cli");
 }
 
 static void
@@ -108,7 +60,8 @@ test_usage_errors (void)
   Result r = run ("frobnicate", NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_cmpstr (r.err, ==,
-                   "chainsim: error: unknown command 'frobnicate' (expected run, validate or schema)\n");
+                   "chainsim: error: unknown command 'frobnicate' (expected run, validate, schema, "
+                   "sweep or plot)\n");
   result_clear (&r);
   r = run ("run", NULL);
   g_assert_cmpint (r.status, ==, 2);

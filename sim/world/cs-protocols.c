@@ -2,7 +2,49 @@
  * CsProtocolKind. */
 #include "world/cs-protocols.h"
 
+#include "consensus/cs-nakamoto-world.h"
+#include "fault/cs-fault-runner.h"
 #include "gossip/cs-gossip-probe.h"
+#include "storage/cs-storage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- faults, for every protocol ---- */
+
+/* A fault runner's node events, played into a world. */
+static void
+fault_to_world (guint32 node, gboolean up, guint flags, gpointer world)
+{
+  if (up)
+    cs_world_recover (world, node);
+  else
+    cs_world_crash (world, node, (flags & CS_FAULT_DISK_LOST) != 0);
+}
+
+/* Plays @schedule (borrowed) into @world; the runner is freed with the world. */
+static void
+play_faults (const CsFaultSchedule *schedule, CsWorld *world)
+{
+  CsFaultRunner *runner = cs_fault_runner_new (schedule, cs_world_engine (world),
+                                               cs_world_net (world), fault_to_world, world);
+  cs_world_attach (world, runner, (GDestroyNotify) cs_fault_runner_free);
+}
+
+/* Draws the scenario's fault schedule (`faults:`) and plays it into @world, before the world
+ * starts (nodes down at time 0 are then not started). Every entry's plan calls this; a protocol
+ * whose nodes cannot yet recover from a crash simply does not. No-op without faults. */
+static void
+plan_faults (const CsScenario *scenario, CsWorld *world)
+{
+  if (!cs_fault_config_any (&scenario->faults))
+    return;
+  CsFaultSchedule *schedule = cs_fault_schedule_new (&scenario->faults, cs_world_net (world),
+                                                     (guint64) scenario->seed,
+                                                     scenario->duration);
+  cs_world_attach (world, schedule, (GDestroyNotify) cs_fault_schedule_free);
+  play_faults (schedule, world);
+}
 
 /* ---- gossip ---- */
 
@@ -46,8 +88,138 @@ inject_origination (guint32 node, CsTime at, guint64 id, gpointer world)
 static void
 gossip_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng)
 {
+  plan_faults (scenario, world);
   cs_gossip_plan (&scenario->gossip, cs_net_n_nodes (cs_world_net (world)), rng,
                   scenario->duration, inject_origination, world);
+}
+
+/* ---- nakamoto ---- */
+
+static gpointer
+nakamoto_shared_new (const CsScenario *scenario, CsNet *net)
+{
+  g_autoptr (GError) error = NULL;
+  CsNakamotoShared *s = cs_nakamoto_shared_from_net (&scenario->nakamoto, net,
+                                                     (guint64) scenario->seed, &error);
+  if (!s)
+    {
+      /* The scenario's checks rule this out; only a region too small for its pools remains. */
+      fprintf (stderr, "chainsim: error: %s\n", error->message);
+      exit (2);
+    }
+  return s;
+}
+
+static void
+nakamoto_shared_free (gpointer shared)
+{
+  cs_nakamoto_shared_free (shared);
+}
+
+static gpointer
+nakamoto_probe_new (const CsScenario *scenario, CsNet *net, gpointer shared)
+{
+  return cs_nakamoto_probe_new (shared);
+}
+
+static void
+nakamoto_probe_emit (guint32 node, CsTime now, guint metric, guint64 key, double value,
+                     gpointer probe)
+{
+  cs_chain_probe_emit (probe, node, now, metric, key, value);
+}
+
+static void
+nakamoto_probe_report (gpointer probe, const CsScenario *scenario, CsJson *summary,
+                       CsOutput *out)
+{
+  cs_chain_probe_report (probe, summary, out);
+}
+
+static void
+nakamoto_probe_free (gpointer probe)
+{
+  cs_chain_probe_free (probe);
+}
+
+/* ---- storage ----
+ * Strategy 0 runs in the world cs_run builds; every other strategy in a world of its own on the
+ * same engine, over a network built from the same configuration and seed (the same regions,
+ * peers and per-node streams), so strategies never share bandwidth. All worlds replay one fault
+ * schedule, drawn once, and one workload, drawn once. */
+
+static gpointer
+storage_shared_new (const CsScenario *scenario, CsNet *net)
+{
+  CsStorageService *svc = cs_storage_service_new (&scenario->storage, net,
+                                                  (guint64) scenario->seed, scenario->duration);
+  return cs_storage_service_strategy (svc, 0);
+}
+
+static void
+storage_shared_free (gpointer shared)
+{
+  cs_storage_service_free (cs_storage_strategy_service (shared));
+}
+
+static gpointer
+storage_probe_new (const CsScenario *scenario, CsNet *net, gpointer shared)
+{
+  return shared; /* strategy 0 measures itself; the service reports them all */
+}
+
+static void
+storage_probe_report (gpointer probe, const CsScenario *scenario, CsJson *summary, CsOutput *out)
+{
+  CsStorageService *svc = cs_storage_strategy_service (probe);
+  cs_storage_service_report (svc, cs_storage_service_now (svc), summary, out);
+}
+
+static void
+storage_probe_free (gpointer probe)
+{
+  /* freed with the service (storage_shared_free) */
+}
+
+static void
+inject_into_world (guint32 node, CsTime at, guint16 kind, gpointer arg, gpointer world)
+{
+  cs_world_inject_timer (world, node, at, kind, arg);
+}
+
+static void
+storage_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng)
+{
+  CsStorageService *svc = cs_storage_strategy_service (shared);
+  guint64 seed = (guint64) scenario->seed;
+  CsFaultSchedule *faults = NULL;
+  if (cs_fault_config_any (&scenario->faults))
+    faults = cs_fault_schedule_new (&scenario->faults, cs_world_net (world), seed,
+                                    scenario->duration);
+  cs_storage_service_prepare (svc, faults, rng); /* the service keeps the schedule */
+  CsEngine *engine = cs_world_engine (world);
+  for (guint i = 0; i < cs_storage_service_n_strategies (svc); i++)
+    {
+      CsStorageStrategy *strategy = cs_storage_service_strategy (svc, i);
+      CsWorld *w = world;
+      if (i > 0)
+        {
+          g_autoptr (GError) error = NULL;
+          CsNet *net = cs_net_new (&scenario->network, seed, &error);
+          if (!net) /* the same configuration built the first network */
+            g_error ("storage: %s", error->message);
+          w = cs_world_new_on_engine (engine, net, &cs_storage_class, strategy, seed,
+                                      cs_storage_strategy_emit, strategy);
+          cs_world_attach (world, net, (GDestroyNotify) cs_net_free); /* freed after w */
+          cs_world_attach (world, w, (GDestroyNotify) cs_world_free);
+        }
+      cs_world_set_lifecycle (w, cs_storage_strategy_node_event, strategy);
+      cs_storage_strategy_bind (strategy, engine, inject_into_world, w);
+      if (faults)
+        play_faults (faults, w);
+      if (i > 0)
+        cs_world_start (w); /* cs_run starts the first world */
+    }
 }
 
 static const CsProtocolEntry entries[] = {
@@ -60,6 +232,27 @@ static const CsProtocolEntry entries[] = {
     .probe_report = gossip_probe_report,
     .probe_free = gossip_probe_free,
     .plan = gossip_plan,
+  },
+  [CS_PROTOCOL_NAKAMOTO] = {
+    .name = "nakamoto",
+    .klass = &cs_nakamoto_class.base,
+    .shared_new = nakamoto_shared_new,
+    .shared_free = nakamoto_shared_free,
+    .probe_new = nakamoto_probe_new,
+    .probe_emit = nakamoto_probe_emit,
+    .probe_report = nakamoto_probe_report,
+    .probe_free = nakamoto_probe_free,
+  },
+  [CS_PROTOCOL_STORAGE] = {
+    .name = "storage",
+    .klass = &cs_storage_class,
+    .shared_new = storage_shared_new,
+    .shared_free = storage_shared_free,
+    .probe_new = storage_probe_new,
+    .probe_emit = cs_storage_strategy_emit,
+    .probe_report = storage_probe_report,
+    .probe_free = storage_probe_free,
+    .plan = storage_plan,
   },
 };
 

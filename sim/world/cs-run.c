@@ -101,8 +101,14 @@ cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error)
     fprintf (stderr, "\r%*s\r", 100, "");
 
   g_autoptr (CsOutput) out = cs_output_new (options->out_dir);
+  /* metrics.csv: every number of summary.json as a "name,value" row (dotted names), for sweeps
+   * and plots that read metrics back without a JSON parser. Created first, so written before
+   * summary.json, which cs_output_commit writes last anyway. */
+  GString *metrics = cs_output_file (out, "metrics.csv");
+  g_string_append (metrics, "name,value\n");
   GString *summary = cs_output_file (out, "summary.json");
   g_autoptr (CsJson) j = cs_json_new (summary);
+  cs_json_record_numbers (j, metrics);
   cs_json_begin_object (j);
   cs_json_kv_string (j, "chainsim_version", PACKAGE_VERSION);
   cs_json_kv_string (j, "scenario", scenario->name);

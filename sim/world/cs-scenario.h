@@ -6,15 +6,35 @@
 #include <glib.h>
 
 #include "engine/cs-time.h"
+#include "consensus/cs-nakamoto.h"
+#include "fault/cs-fault-config.h"
 #include "gossip/cs-gossip.h"
 #include "net/cs-net-config.h"
 #include "scenario/cs-schema.h"
+#include "storage/cs-storage-config.h"
 
 /* Which protocol every node runs. */
 typedef enum
 {
   CS_PROTOCOL_GOSSIP,
+  CS_PROTOCOL_NAKAMOTO,
+  CS_PROTOCOL_STORAGE,
 } CsProtocolKind;
+
+/* One parameter of `sweep.parameters`. */
+typedef struct
+{
+  char *key;               /* a dotted scenario path, e.g. nakamoto.interval */
+  GArray *values;          /* char *: each value's text, applied as the override key=value */
+} CsSweepParam;
+
+/* `sweep:`: a grid of parameter values and seeds per point. Only `chainsim sweep` reads it;
+ * `chainsim run` runs the scenario as written (the values outside `sweep:`). */
+typedef struct
+{
+  GArray *parameters;      /* CsSweepParam, outermost first: the grid is their product */
+  gint64 replicates;       /* runs (seeds) per grid point */
+} CsSweepSpec;
 
 typedef struct
 {
@@ -25,6 +45,10 @@ typedef struct
   int protocol;            /* CsProtocolKind */
   CsNetConfig network;     /* `network:` */
   CsGossipConfig gossip;   /* `gossip:` */
+  CsNakamotoConfig nakamoto; /* `nakamoto:` */
+  CsFaultConfig faults;    /* `faults:` (every protocol) */
+  CsStorageConfig storage; /* `storage:` */
+  CsSweepSpec sweep;       /* `sweep:` (chainsim sweep only) */
 } CsScenario;
 
 extern const CsSchema cs_scenario_schema;
