@@ -3,3 +3,4 @@
 bench: bench-hold
 bench: bench-validate-chains
 include $(srcdir)/bench/storage-long.mk
+include $(srcdir)/bench/scale.mk

@@ -661,6 +661,20 @@ cs_nakamoto_node_tree (gpointer state)
   return ((NakNode *) state)->tree;
 }
 
+/* Speed hint (CsProtocolClass.prefetch): the received bit and the requests on_message reads. */
+static void
+nak_prefetch (gconstpointer state, const CsMsg *msg)
+{
+  const NakNode *node = state;
+  if (msg->type == CS_NAK_MSG_GETBLOCKTXN || msg->body == NULL) /* the only non-block body */
+    return;
+  guint64 word = cs_block_serial (msg->body) / 64;
+  if (word < node->received_words)
+    __builtin_prefetch (&node->received[word]);
+  if (node->requests != NULL)
+    __builtin_prefetch (node->requests->data);
+}
+
 const CsConsensusClass cs_nakamoto_class = {
   .base = {
     .name = "nakamoto",
@@ -669,6 +683,7 @@ const CsConsensusClass cs_nakamoto_class = {
     .on_message = nak_on_message,
     .on_timer = nak_on_timer,
     .clear = nak_clear,
+    .prefetch = nak_prefetch,
   },
   .submit_tx = nak_submit_tx,
   .head = nak_head,

@@ -22,6 +22,7 @@ typedef struct
   CsEventHandler handler;   /* called when an event of this kind fires */
   GDestroyNotify destroy;   /* frees the data of events that never fire; may be NULL */
   gpointer user_data;       /* passed to handler */
+  CsEventPrefetch prefetch; /* speed hint for the next event of this kind, or NULL */
 } CsKind;
 
 /* State of a timer slot. */
@@ -103,7 +104,7 @@ guint16
 cs_engine_register (CsEngine *engine, CsEventHandler handler, GDestroyNotify destroy,
                     gpointer user_data)
 {
-  CsKind k = { handler, destroy, user_data };
+  CsKind k = { handler, destroy, user_data, NULL };
 
   g_return_val_if_fail (engine != NULL, 0);
   g_return_val_if_fail (handler != NULL, 0);
@@ -297,6 +298,30 @@ cs_engine_run (CsEngine *engine, CsTime until, guint64 max_events)
           continue;
         }
       engine->now = ev.time;
+      /* Let the next two events' kinds start loading what they will touch (no effect on
+       * results): the one after next is the least child of the new minimum, unless the handler
+       * pushes an earlier one. */
+      top = cs_event_heap_peek (&engine->heap);
+      if (top != NULL)
+        {
+          gsize n = cs_event_heap_len (&engine->heap);
+          const CsEvent *after = NULL;
+          for (gsize c = 1; c <= CS_EVENT_HEAP_ARITY && c < n; c++)
+            {
+              const CsEvent *e = cs_event_heap_nth (&engine->heap, c);
+              if (after == NULL || cs_event_before (e, after))
+                after = e;
+            }
+          if (after != NULL)
+            {
+              const CsKind *ak = &g_array_index (engine->kinds, CsKind, after->kind);
+              if (ak->prefetch != NULL)
+                ak->prefetch (after, 0, ak->user_data);
+            }
+          const CsKind *nk = &g_array_index (engine->kinds, CsKind, top->kind);
+          if (nk->prefetch != NULL)
+            nk->prefetch (top, 1, nk->user_data);
+        }
       k = &g_array_index (engine->kinds, CsKind, ev.kind);
       k->handler (engine, &ev, k->user_data);
       fired++;
@@ -314,6 +339,14 @@ cs_engine_stop (CsEngine *engine)
 {
   g_return_if_fail (engine != NULL);
   engine->stop_requested = TRUE;
+}
+
+void
+cs_engine_set_prefetch (CsEngine *engine, guint16 kind, CsEventPrefetch prefetch)
+{
+  g_return_if_fail (engine != NULL);
+  g_return_if_fail (kind < engine->kinds->len);
+  g_array_index (engine->kinds, CsKind, kind).prefetch = prefetch;
 }
 
 void

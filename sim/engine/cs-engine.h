@@ -77,6 +77,16 @@ CsStopReason cs_engine_run (CsEngine *engine, CsTime until, guint64 max_events);
 /* Asks the running loop to return after the current event. */
 void cs_engine_stop (CsEngine *engine);
 
+/* A hint for speed only, in two stages: just before the current event's handler runs, the
+ * engine calls the prefetch function of the kind of the event expected two events ahead with
+ * @stage 0 (prefetch addresses computable without reading memory the event will touch, e.g. its
+ * node's state), and that of the next event (the heap's new minimum) with @stage 1 (its stage 0
+ * ran one event ago: it may now read that memory to prefetch what it points to). So memory
+ * loads overlap with the handlers. It must not change any state, and may not run for every
+ * event. NULL (the default) disables it. */
+typedef void (*CsEventPrefetch) (const CsEvent *next, guint stage, gpointer user_data);
+void cs_engine_set_prefetch (CsEngine *engine, guint16 kind, CsEventPrefetch prefetch);
+
 /* Called every @every_events events during cs_engine_run (for a progress line); NULL disables. */
 typedef void (*CsProgressFunc) (const CsEngine *engine, gpointer user_data);
 void cs_engine_set_progress (CsEngine *engine, guint64 every_events, CsProgressFunc func,

@@ -25,7 +25,8 @@ cs_event_heap_init (CsEventHeap *heap, gsize reserve)
   g_return_if_fail (heap != NULL);
   g_return_if_fail (reserve <= G_MAXUINT);
 
-  heap->events = g_array_sized_new (FALSE, FALSE, sizeof (CsEvent), reserve > 0 ? (guint) reserve : 64);
+  heap->capacity = reserve > 0 ? (guint) reserve : 64;
+  heap->events = g_array_sized_new (FALSE, FALSE, sizeof (CsEvent), heap->capacity);
 }
 
 void
@@ -46,7 +47,17 @@ cs_event_heap_push (CsEventHeap *heap, const CsEvent *event)
   CsEvent *a;
 
   g_assert (arr->len < G_MAXUINT);
-  g_array_set_size (arr, arr->len + 1);
+  /* Grow through GLib only when the array is full; otherwise bump the length in place (no call
+   * per push; GLib's set_size would also do nothing but this). */
+  if (G_UNLIKELY (i >= heap->capacity))
+    {
+      g_array_set_size (arr, arr->len + 1);
+      heap->capacity = MAX (heap->capacity * 2, arr->len);
+      g_array_set_size (arr, heap->capacity);
+      g_array_set_size (arr, (guint) i + 1);
+    }
+  else
+    arr->len = (guint) i + 1;
   a = (CsEvent *) (void *) arr->data;
 
   /* Sift up: move parents down into the hole while the new event fires before them. */
@@ -76,7 +87,7 @@ cs_event_heap_pop (CsEventHeap *heap, CsEvent *out)
   *out = a[0];
   n--;
   last = a[n];
-  g_array_set_size (arr, (guint) n);
+  arr->len = (guint) n; /* shrinking a GArray without clearing is just this */
   if (n == 0)
     return TRUE;
 

@@ -23,6 +23,7 @@
 typedef struct
 {
   GArray *events;  /* CsEvent records; events[0] is the minimum; NULL before init */
+  guint capacity;  /* records the array has room for without growing (its allocation) */
 } CsEventHeap;
 
 /* TRUE when @a fires strictly before @b: earlier time, then lower src, then lower seq. */

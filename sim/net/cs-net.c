@@ -437,6 +437,18 @@ cs_net_transfer_arrive (CsNet *net, CsTime now, guint32 src, guint32 dst, guint6
                              + slow_start_delay (net, src, dst, bytes)));
 }
 
+void
+cs_net_prefetch_arrive (const CsNet *net, guint32 src, guint32 dst)
+{
+  if (src >= net->n_nodes || dst >= net->n_nodes)
+    return;
+  __builtin_prefetch (&net->down_free[dst]);
+  __builtin_prefetch (&net->download[dst]);
+  __builtin_prefetch (&net->upload[src]);
+  __builtin_prefetch (&net->node_region[src]);
+  __builtin_prefetch (&net->node_region[dst]);
+}
+
 CsTime
 cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes, gsl_rng *rng)
 {

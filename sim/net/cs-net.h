@@ -117,6 +117,10 @@ void cs_net_reset_links (CsNet *net);
 
 /* ---- Faults: node outages, partitions, and a general link filter ---- */
 
+/* A hint for speed only: start loading what cs_net_transfer_arrive() will read of @dst's
+ * downlink and @src's uplink. Changes nothing. */
+void cs_net_prefetch_arrive (const CsNet *net, guint32 src, guint32 dst);
+
 /* A down node neither sends nor receives (transfers from or to it are blocked). */
 void cs_net_set_node_up (CsNet *net, guint32 node, gboolean up);
 gboolean cs_net_node_is_up (const CsNet *net, guint32 node);

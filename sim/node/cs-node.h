@@ -72,4 +72,7 @@ typedef struct
   /* Called when a crashed node comes back, on its zeroed state; @disk_lost says whether what
    * it had stored is gone as well. May be NULL: start is then called again. */
   void (*recover) (CsNodeCtx *ctx, gpointer state, gboolean disk_lost);
+  /* A hint for speed only, may be NULL: @msg is about to be delivered to the node whose state
+   * is @state (soon, not now); prefetch what on_message will read. It must change nothing. */
+  void (*prefetch) (gconstpointer state, const CsMsg *msg);
 } CsProtocolClass;

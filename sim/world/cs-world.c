@@ -208,6 +208,35 @@ on_inject (CsEngine *engine, const CsEvent *ev, gpointer user_data)
   world->klass->on_timer (&ctx, state_of (world, ev->dst), ev->aux, ev->data);
 }
 
+/* Engine prefetch hints (cs_engine_set_prefetch). Deliveries and timers: stage 0, the node's
+ * state; stage 1, what the protocol reads through it (CsProtocolClass.prefetch). */
+static void
+prefetch_node (const CsEvent *next, guint stage, gpointer user_data)
+{
+  CsWorld *world = user_data;
+  if (next->dst >= world->n_nodes)
+    return;
+  const guint8 *st = state_of (world, next->dst);
+  if (stage == 0)
+    {
+      __builtin_prefetch (st);
+      __builtin_prefetch (st + world->klass->state_size - 1); /* a state may straddle two lines */
+    }
+  else if (next->kind == world->kind_deliver && world->klass->prefetch != NULL)
+    world->klass->prefetch (st, next->data);
+}
+
+/* First-byte arrivals: the links they reserve (stage 0 only: no pointer to follow). */
+static void
+prefetch_arrive (const CsEvent *next, guint stage, gpointer user_data)
+{
+  CsWorld *world = user_data;
+  if (stage != 0 || next->dst >= world->n_nodes)
+    return;
+  __builtin_prefetch (&world->down[next->dst]);
+  cs_net_prefetch_arrive (world->net, next->src, next->dst);
+}
+
 static void
 msg_destroy (gpointer data)
 {
@@ -248,6 +277,9 @@ cs_world_new_on_engine (CsEngine *engine, CsNet *net, const CsProtocolClass *kla
   world->kind_deliver = cs_engine_register (world->engine, on_deliver, msg_destroy, world);
   world->kind_timer = cs_engine_register (world->engine, on_timer, NULL, world);
   world->kind_inject = cs_engine_register (world->engine, on_inject, NULL, world);
+  cs_engine_set_prefetch (world->engine, world->kind_arrive, prefetch_arrive);
+  cs_engine_set_prefetch (world->engine, world->kind_deliver, prefetch_node);
+  cs_engine_set_prefetch (world->engine, world->kind_timer, prefetch_node);
   world->epoch = g_new0 (guint32, world->n_nodes);
   world->down = g_new0 (guint8, world->n_nodes);
   world->disk_lost = g_new0 (guint8, world->n_nodes);
