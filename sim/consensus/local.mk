@@ -7,7 +7,12 @@ sim_consensus_libcsconsensus_a_SOURCES = \
 	sim/consensus/cs-nakamoto.h sim/consensus/nakamoto.c \
 	sim/consensus/nakamoto-config.c sim/consensus/nakamoto-shared.c \
 	sim/consensus/cs-nakamoto-world.h sim/consensus/nakamoto-world.c \
-	sim/consensus/cs-chain-probe.h sim/consensus/cs-chain-probe.c
+	sim/consensus/cs-chain-probe.h sim/consensus/cs-chain-probe.c \
+	sim/consensus/cs-raft.h sim/consensus/raft.c sim/consensus/raft-config.c \
+	sim/consensus/cs-consensus-probe.h sim/consensus/cs-consensus-probe.c \
+	sim/consensus/cs-safety.h sim/consensus/cs-safety.c \
+	sim/consensus/cs-pbft.h sim/consensus/pbft.c \
+	sim/consensus/cs-hotstuff.h sim/consensus/hotstuff.c
 
 # Libraries of the unit tests that drive a node by hand (no network, no world).
 CS_CONSENSUS_UNIT_LIBS = sim/consensus/libcsconsensus.a sim/node/libcsnode.a \
@@ -18,6 +23,21 @@ check_PROGRAMS += tests/test-nakamoto
 TESTS += tests/test-nakamoto
 tests_test_nakamoto_SOURCES = tests/test-nakamoto.c
 tests_test_nakamoto_LDADD = $(CS_CONSENSUS_UNIT_LIBS)
+
+check_PROGRAMS += tests/test-raft
+TESTS += tests/test-raft
+tests_test_raft_SOURCES = tests/test-raft.c
+tests_test_raft_LDADD = $(CS_CONSENSUS_UNIT_LIBS)
+
+check_PROGRAMS += tests/test-pbft
+TESTS += tests/test-pbft
+tests_test_pbft_SOURCES = tests/test-pbft.c
+tests_test_pbft_LDADD = $(CS_CONSENSUS_UNIT_LIBS)
+
+check_PROGRAMS += tests/test-hotstuff
+TESTS += tests/test-hotstuff
+tests_test_hotstuff_SOURCES = tests/test-hotstuff.c
+tests_test_hotstuff_LDADD = $(CS_CONSENSUS_UNIT_LIBS)
 
 check_PROGRAMS += tests/test-consensus-probe
 TESTS += tests/test-consensus-probe
@@ -38,6 +58,11 @@ TESTS += tests/validation/test-stale-decker-wattenhofer
 tests_validation_test_stale_decker_wattenhofer_SOURCES = \
 	tests/validation/test-stale-decker-wattenhofer.c $(CS_VALIDATION_SOURCES)
 tests_validation_test_stale_decker_wattenhofer_LDADD = $(CS_ALL_LIBS) $(DEPS_LIBS)
+
+check_PROGRAMS += tests/validation/test-bft-pbft-wire
+TESTS += tests/validation/test-bft-pbft-wire
+tests_validation_test_bft_pbft_wire_SOURCES = tests/validation/test-bft-pbft-wire.c
+tests_validation_test_bft_pbft_wire_LDADD = $(CS_ALL_LIBS) $(DEPS_LIBS)
 
 check_PROGRAMS += tests/validation/test-table1
 TESTS += tests/validation/test-table1

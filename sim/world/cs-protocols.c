@@ -2,11 +2,16 @@
  * CsProtocolKind. */
 #include "world/cs-protocols.h"
 
+#include "consensus/cs-consensus-probe.h"
+#include "consensus/cs-hotstuff.h"
 #include "consensus/cs-nakamoto-world.h"
+#include "consensus/cs-pbft.h"
+#include "consensus/cs-raft.h"
 #include "fault/cs-fault-runner.h"
 #include "gossip/cs-gossip-probe.h"
 #include "storage/cs-storage.h"
 
+#include <gsl/gsl_randist.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -222,6 +227,167 @@ storage_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_r
     }
 }
 
+/* ---- raft ----
+ * The shared data is a CsRaftShared; the probe a CsConsensusProbe (with the safety checker). The
+ * world is remembered for the traffic figures of the report. */
+
+typedef struct
+{
+  CsConsensusProbe *probe;
+  CsWorld *world;
+} ConsensusRun;
+
+static gpointer
+raft_shared_new (const CsScenario *scenario, CsNet *net)
+{
+  return cs_raft_shared_new (&scenario->raft, cs_net_n_nodes (net));
+}
+
+static void
+raft_shared_free (gpointer shared)
+{
+  cs_raft_shared_free (shared);
+}
+
+static gpointer
+raft_probe_new (const CsScenario *scenario, CsNet *net, gpointer shared)
+{
+  ConsensusRun *run = g_new0 (ConsensusRun, 1);
+  run->probe = cs_consensus_probe_new (shared, cs_net_n_nodes (net), (guint64) scenario->seed,
+                                       CS_RAFT_ELECTION);
+  ((CsRaftShared *) shared)->user = run;
+  return run;
+}
+
+static void
+consensus_probe_emit (guint32 node, CsTime now, guint metric, guint64 key, double value,
+                      gpointer probe)
+{
+  cs_consensus_probe_emit (((ConsensusRun *) probe)->probe, node, now, metric, key, value);
+}
+
+static void
+consensus_probe_report (gpointer probe, const CsScenario *scenario, CsJson *summary,
+                        CsOutput *out)
+{
+  ConsensusRun *run = probe;
+  CsWorldTraffic t;
+  cs_world_traffic (run->world, &t);
+  cs_consensus_probe_set_traffic (run->probe, t.messages_sent, t.bytes_sent);
+  cs_consensus_probe_report (run->probe, cs_engine_now (cs_world_engine (run->world)), summary);
+}
+
+static void
+consensus_probe_free (gpointer probe)
+{
+  ConsensusRun *run = probe;
+  cs_consensus_probe_free (run->probe);
+  g_free (run);
+}
+
+/* The Poisson client workload: @rate transactions per second over the run, each submitted to a
+ * uniformly drawn node (the transactions are owned by the world). */
+static void
+plan_tx_workload (double rate, guint64 tx_size, CsTime duration, CsWorld *world, gsl_rng *rng)
+{
+  if (rate <= 0)
+    return;
+  guint32 n = cs_net_n_nodes (cs_world_net (world));
+  GPtrArray *txs = g_ptr_array_new_with_free_func (g_free);
+  cs_world_attach (world, txs, (GDestroyNotify) g_ptr_array_unref);
+  double t = 0;
+  for (guint64 i = 0;; i++)
+    {
+      t += gsl_ran_exponential (rng, 1.0 / rate);
+      CsTime at = (CsTime) (t * CS_SEC);
+      if (at >= duration)
+        break;
+      guint32 node = (guint32) gsl_rng_uniform_int (rng, n);
+      CsTx *tx = g_new (CsTx, 1);
+      cs_tx_init (tx, node, i, 1, 2, 1000 + i % 1000, tx_size, (guint32) tx_size);
+      g_ptr_array_add (txs, tx);
+      cs_world_inject_timer (world, node, at, CS_CONSENSUS_TIMER_SUBMIT, tx);
+    }
+}
+
+static void
+raft_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng)
+{
+  ((ConsensusRun *) ((CsRaftShared *) shared)->user)->world = world;
+  plan_faults (scenario, world);
+  plan_tx_workload (scenario->raft.tx_rate, scenario->raft.tx_size, scenario->duration, world,
+                    rng);
+}
+
+/* ---- pbft ---- */
+
+static gpointer
+pbft_shared_new (const CsScenario *scenario, CsNet *net)
+{
+  return cs_pbft_shared_new (&scenario->pbft, cs_net_n_nodes (net));
+}
+
+static void
+pbft_shared_free (gpointer shared)
+{
+  cs_pbft_shared_free (shared);
+}
+
+static gpointer
+pbft_probe_new (const CsScenario *scenario, CsNet *net, gpointer shared)
+{
+  CsPbftShared *s = shared;
+  ConsensusRun *run = g_new0 (ConsensusRun, 1);
+  guint32 n = cs_net_n_nodes (net);
+  run->probe = cs_consensus_probe_new (shared, n, (guint64) scenario->seed, CS_PBFT_VIEW_CHANGE);
+  for (guint32 i = 0; i < n; i++) /* Byzantine replicas' commits are not checked */
+    cs_safety_set_faulty (cs_consensus_probe_safety (run->probe), i, cs_pbft_is_byzantine (s, i));
+  s->user = run;
+  return run;
+}
+
+static void
+pbft_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng)
+{
+  ((ConsensusRun *) ((CsPbftShared *) shared)->user)->world = world;
+  plan_faults (scenario, world);
+  plan_tx_workload (scenario->pbft.tx_rate, scenario->pbft.tx_size, scenario->duration, world,
+                    rng);
+}
+
+/* ---- hotstuff ---- */
+
+static gpointer
+hotstuff_shared_new (const CsScenario *scenario, CsNet *net)
+{
+  return cs_hotstuff_shared_new (&scenario->hotstuff, cs_net_n_nodes (net));
+}
+
+static void
+hotstuff_shared_free (gpointer shared)
+{
+  cs_hotstuff_shared_free (shared);
+}
+
+static gpointer
+hotstuff_probe_new (const CsScenario *scenario, CsNet *net, gpointer shared)
+{
+  ConsensusRun *run = g_new0 (ConsensusRun, 1);
+  run->probe = cs_consensus_probe_new (shared, cs_net_n_nodes (net), (guint64) scenario->seed,
+                                       CS_HOTSTUFF_TIMEOUT);
+  ((CsHotstuffShared *) shared)->user = run;
+  return run;
+}
+
+static void
+hotstuff_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng)
+{
+  ((ConsensusRun *) ((CsHotstuffShared *) shared)->user)->world = world;
+  plan_faults (scenario, world);
+  plan_tx_workload (scenario->hotstuff.tx_rate, scenario->hotstuff.tx_size, scenario->duration,
+                    world, rng);
+}
+
 static const CsProtocolEntry entries[] = {
   [CS_PROTOCOL_GOSSIP] = {
     .name = "gossip",
@@ -253,6 +419,39 @@ static const CsProtocolEntry entries[] = {
     .probe_report = storage_probe_report,
     .probe_free = storage_probe_free,
     .plan = storage_plan,
+  },
+  [CS_PROTOCOL_RAFT] = {
+    .name = "raft",
+    .klass = &cs_raft_class.base,
+    .shared_new = raft_shared_new,
+    .shared_free = raft_shared_free,
+    .probe_new = raft_probe_new,
+    .probe_emit = consensus_probe_emit,
+    .probe_report = consensus_probe_report,
+    .probe_free = consensus_probe_free,
+    .plan = raft_plan,
+  },
+  [CS_PROTOCOL_PBFT] = {
+    .name = "pbft",
+    .klass = &cs_pbft_class.base,
+    .shared_new = pbft_shared_new,
+    .shared_free = pbft_shared_free,
+    .probe_new = pbft_probe_new,
+    .probe_emit = consensus_probe_emit,
+    .probe_report = consensus_probe_report,
+    .probe_free = consensus_probe_free,
+    .plan = pbft_plan,
+  },
+  [CS_PROTOCOL_HOTSTUFF] = {
+    .name = "hotstuff",
+    .klass = &cs_hotstuff_class.base,
+    .shared_new = hotstuff_shared_new,
+    .shared_free = hotstuff_shared_free,
+    .probe_new = hotstuff_probe_new,
+    .probe_emit = consensus_probe_emit,
+    .probe_report = consensus_probe_report,
+    .probe_free = consensus_probe_free,
+    .plan = hotstuff_plan,
   },
 };
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
-const char *const cs_protocol_names[] = { "gossip", "nakamoto", "storage", NULL };
+const char *const cs_protocol_names[] = { "gossip", "nakamoto", "storage", "raft", "pbft", "hotstuff", NULL };
 
 /* `faults:` and `storage:` with the checks that need the network added. They run when the section
  * is loaded, so errors point into it; the network section is loaded by then when it is written
@@ -139,6 +139,17 @@ static const CsField scenario_fields[] = {
     .section = &storage_schema, .min = NAN, .max = NAN,
     .help = "sharded data and redundancy strategies: collections, strategies, repair, reads, "
             "inference" },
+  { .key = "raft", .type = CS_T_SECTION, .offset = offsetof (CsScenario, raft),
+    .section = &cs_raft_schema, .min = NAN, .max = NAN,
+    .help = "Raft (crash faults): election and heartbeat timing, batching, the Poisson client "
+            "workload" },
+  { .key = "pbft", .type = CS_T_SECTION, .offset = offsetof (CsScenario, pbft),
+    .section = &cs_pbft_schema, .min = NAN, .max = NAN,
+    .help = "PBFT: batching, view-change timeout, checkpoints, Byzantine replicas (silent or "
+            "equivocating), the Poisson client workload" },
+  { .key = "hotstuff", .type = CS_T_SECTION, .offset = offsetof (CsScenario, hotstuff),
+    .section = &cs_hotstuff_schema, .min = NAN, .max = NAN,
+    .help = "chained HotStuff: batching, pacemaker timeout, the Poisson client workload" },
   { .key = "sweep", .type = CS_T_SECTION, .offset = offsetof (CsScenario, sweep),
     .section = &sweep_schema, .min = NAN, .max = NAN,
     .help = "for chainsim sweep: parameters (a grid of values) and replicates; run ignores it" },
@@ -160,7 +171,7 @@ scenario_check (const void *config, CsCheck *check)
    * are refused rather than silently not played. */
   if (s->protocol == CS_PROTOCOL_NAKAMOTO && cs_fault_config_any (&s->faults))
     return cs_check_fail (check, "faults", "faults are not supported by protocol 'nakamoto' yet "
-                          "(they are by gossip and storage)");
+                          "(they are by gossip, storage, raft, pbft and hotstuff)");
   if (s->protocol == CS_PROTOCOL_NAKAMOTO)
     return cs_nakamoto_check_network (&s->nakamoto, &s->network, check);
   return TRUE;

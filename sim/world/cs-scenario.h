@@ -7,6 +7,9 @@
 
 #include "engine/cs-time.h"
 #include "consensus/cs-nakamoto.h"
+#include "consensus/cs-hotstuff.h"
+#include "consensus/cs-pbft.h"
+#include "consensus/cs-raft.h"
 #include "fault/cs-fault-config.h"
 #include "gossip/cs-gossip.h"
 #include "net/cs-net-config.h"
@@ -19,6 +22,9 @@ typedef enum
   CS_PROTOCOL_GOSSIP,
   CS_PROTOCOL_NAKAMOTO,
   CS_PROTOCOL_STORAGE,
+  CS_PROTOCOL_RAFT,
+  CS_PROTOCOL_PBFT,
+  CS_PROTOCOL_HOTSTUFF,
 } CsProtocolKind;
 
 /* One parameter of `sweep.parameters`. */
@@ -48,6 +54,9 @@ typedef struct
   CsNakamotoConfig nakamoto; /* `nakamoto:` */
   CsFaultConfig faults;    /* `faults:` (every protocol) */
   CsStorageConfig storage; /* `storage:` */
+  CsRaftConfig raft;       /* `raft:` */
+  CsPbftConfig pbft;       /* `pbft:` */
+  CsHotstuffConfig hotstuff; /* `hotstuff:` */
   CsSweepSpec sweep;       /* `sweep:` (chainsim sweep only) */
 } CsScenario;
 

@@ -1,0 +1,76 @@
+/* cs-hotstuff.h: chained HotStuff (Yin et al., PODC 2019) over the node context: n >= 3f+1
+ * replicas, a rotating leader (view v: replica v mod n), quorum certificates of 2f+1 votes,
+ * a pacemaker (a view timer; on timeout a replica sends NEW-VIEW with its highest QC to every
+ * replica; f+1 NEW-VIEWs for a higher view make a replica jump to it, and its leader proposes once
+ * it holds 2f+1 of them or a fresh QC), the locking rule on the
+ * two-chain and commit on the three-chain (b <- b' <- b'' linked by parent, each certified).
+ * Every proposal is a block of the chain code built on the highest certified block, so the
+ * committed log is a hash-linked chain; a leader proposes while transactions or uncommitted
+ * blocks remain (empty blocks drive the commit of earlier ones), and idles otherwise.
+ *
+ * Normal case, per view: n-1 proposals and n-1 votes (to the next leader): 2(n-1) messages per
+ * committed block, linear in n. A block commits at the replicas when the proposal three views
+ * later arrives: 7 one-way delays after it was proposed (6 at the leader that forms the third QC).
+ *
+ * Simplifications: a client transaction is forwarded to the leader of the next view only (lost if
+ * that view fails; no client retransmission); QC signatures are not modelled (a QC is the set of
+ * voters, trusted); a recovering replica keeps its stable storage (the highest view it voted in,
+ * its lock) unless the disk is lost, restarts from genesis otherwise and catches up from the blocks
+ * it is shown (their ancestors come with them). Byzantine behaviour is not implemented here. */
+#pragma once
+
+#include "consensus/cs-consensus.h"
+#include "chain/cs-validate.h"
+#include "scenario/cs-schema.h"
+
+enum
+{
+  CS_HOTSTUFF_TIMEOUT = CS_CHAIN_METRIC_END + 30, /* a replica's view timed out (key: view) */
+};
+
+enum
+{
+  CS_HOTSTUFF_MSG_PROPOSAL = 1,
+  CS_HOTSTUFF_MSG_VOTE,
+  CS_HOTSTUFF_MSG_NEW_VIEW,
+  CS_HOTSTUFF_MSG_FORWARD,
+};
+
+enum
+{
+  CS_HOTSTUFF_TIMER_VIEW = 1,
+  CS_HOTSTUFF_TIMER_BATCH,
+};
+
+typedef struct
+{
+  CsTime batch;          /* a leader with nothing certified to extend waits this long for
+                          * transactions before proposing (default 10ms) */
+  CsTime view_timeout;   /* pacemaker: base view timeout, doubled per consecutive timeout (1s) */
+  gint64 max_block_tx;   /* transactions per block at most (default 1000) */
+  double tx_rate;        /* workload: client transactions per second (default 100) */
+  guint64 tx_size;       /* workload: bytes per transaction (default 250B) */
+} CsHotstuffConfig;
+
+extern const CsSchema cs_hotstuff_schema;
+void cs_hotstuff_config_init (CsHotstuffConfig *c);
+
+typedef struct
+{
+  CsChainLog log;        /* first: the chain log convention */
+  CsHotstuffConfig config;
+  CsValidateParams validate;
+  guint32 f;
+  guint64 *disk_voted;       /* per replica, stable storage: the highest view it voted in */
+  CsBlock **disk_locked;     /* and its locked QC's block (reference) */
+  guint64 *disk_locked_view; /* and view */
+  gpointer user;         /* the simulator's own */
+} CsHotstuffShared;
+
+CsHotstuffShared *cs_hotstuff_shared_new (const CsHotstuffConfig *config, guint32 n_nodes);
+void cs_hotstuff_shared_free (CsHotstuffShared *s);
+
+extern const CsConsensusClass cs_hotstuff_class;
+
+guint64 cs_hotstuff_view (gpointer state);
+guint64 cs_hotstuff_committed (gpointer state);
