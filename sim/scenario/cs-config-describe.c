@@ -10,10 +10,18 @@
 
 static void describe_fields (const CsSchema *schema, guint indent, GString *out);
 
-/* ", at least X, at most Y" in the field's unit. */
+/* ", at least X, at most Y" in the field's unit; only numeric types have bounds. */
 static void
 append_bounds (GString *out, const CsField *field)
 {
+  switch (field->type)
+    {
+    case CS_T_INT: case CS_T_DOUBLE: case CS_T_DURATION: case CS_T_SIZE: case CS_T_BITRATE:
+    case CS_T_FRACTION:
+      break;
+    default:
+      return;
+    }
   if (!isnan (field->min))
     {
       g_autofree char *min = cs_units_format_bound (field->type, field->min);
