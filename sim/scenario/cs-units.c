@@ -225,6 +225,28 @@ split_unit (const char *text, Number *n, const char **unit)
 }
 
 /* Shared body of the duration and size parsers: an exact whole count of base units. */
+/* Splits @text into a number and its unit, which @type requires: returns 1 when a unit follows
+ * the number, 0 for a bare zero (allowed without a unit), -1 with @message set otherwise. */
+static int
+split_required_unit (const char *text, const char *what, CsType type, Number *n,
+                     const char **unit_text, char **message)
+{
+  if (!split_unit (text, n, unit_text))
+    {
+      fail_expected (message, cs_units_expected (type), what, text);
+      return -1;
+    }
+  if (**unit_text != '\0')
+    return 1;
+  if (is_zero (n))
+    return 0;
+  g_autofree char *quoted = cs_text_quote (text);
+  g_autofree char *f = for_what (what);
+  *message = g_strdup_printf ("missing unit%s: expected %s, got %s", f, cs_units_expected (type),
+                              quoted);
+  return -1;
+}
+
 static gboolean
 parse_whole_with_unit (const char *text, const char *what, CsType type, const Unit *units,
                        const char *base_name, guint64 limit, guint64 *magnitude,
@@ -235,24 +257,16 @@ parse_whole_with_unit (const char *text, const char *what, CsType type, const Un
   const Unit *unit;
   guint64 v;
 
-  if (!split_unit (text, &n, &unit_text))
-    return fail_expected (message, cs_units_expected (type), what, text);
-  if (*unit_text == '\0')
+  switch (split_required_unit (text, what, type, &n, &unit_text, message))
     {
-      g_autofree char *quoted = NULL;
-      g_autofree char *f = NULL;
-
-      if (is_zero (&n))
-        {
-          *magnitude = 0;
-          *negative = FALSE;
-          return TRUE;
-        }
-      quoted = cs_text_quote (text);
-      f = for_what (what);
-      *message = g_strdup_printf ("missing unit%s: expected %s, got %s", f,
-                                  cs_units_expected (type), quoted);
+    case -1:
       return FALSE;
+    case 0:
+      *magnitude = 0;
+      *negative = FALSE;
+      return TRUE;
+    default:
+      break;
     }
   unit = find_unit (units, unit_text);
   if (unit == NULL)
@@ -415,23 +429,15 @@ cs_units_parse_bitrate (const char *text, const char *what, double *out, char **
   const Unit *unit;
   double v;
 
-  if (!split_unit (text, &n, &unit_text))
-    return fail_expected (message, cs_units_expected (CS_T_BITRATE), what, text);
-  if (*unit_text == '\0')
+  switch (split_required_unit (text, what, CS_T_BITRATE, &n, &unit_text, message))
     {
-      g_autofree char *quoted = NULL;
-      g_autofree char *f = NULL;
-
-      if (is_zero (&n))
-        {
-          *out = 0.0;
-          return TRUE;
-        }
-      quoted = cs_text_quote (text);
-      f = for_what (what);
-      *message = g_strdup_printf ("missing unit%s: expected %s, got %s", f,
-                                  cs_units_expected (CS_T_BITRATE), quoted);
+    case -1:
       return FALSE;
+    case 0:
+      *out = 0.0;
+      return TRUE;
+    default:
+      break;
     }
   unit = find_unit (bitrate_units, unit_text);
   if (unit == NULL)
