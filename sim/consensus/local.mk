@@ -24,19 +24,22 @@ TESTS += tests/test-nakamoto
 tests_test_nakamoto_SOURCES = tests/test-nakamoto.c
 tests_test_nakamoto_LDADD = $(CS_CONSENSUS_UNIT_LIBS)
 
+# The small simulator the Raft, PBFT and HotStuff unit tests run their protocol on.
+CS_MINI_SIM_SOURCES = tests/cs-mini-sim.h tests/cs-mini-sim.c
+
 check_PROGRAMS += tests/test-raft
 TESTS += tests/test-raft
-tests_test_raft_SOURCES = tests/test-raft.c
+tests_test_raft_SOURCES = tests/test-raft.c $(CS_MINI_SIM_SOURCES)
 tests_test_raft_LDADD = $(CS_CONSENSUS_UNIT_LIBS)
 
 check_PROGRAMS += tests/test-pbft
 TESTS += tests/test-pbft
-tests_test_pbft_SOURCES = tests/test-pbft.c
+tests_test_pbft_SOURCES = tests/test-pbft.c $(CS_MINI_SIM_SOURCES)
 tests_test_pbft_LDADD = $(CS_CONSENSUS_UNIT_LIBS)
 
 check_PROGRAMS += tests/test-hotstuff
 TESTS += tests/test-hotstuff
-tests_test_hotstuff_SOURCES = tests/test-hotstuff.c
+tests_test_hotstuff_SOURCES = tests/test-hotstuff.c $(CS_MINI_SIM_SOURCES)
 tests_test_hotstuff_LDADD = $(CS_CONSENSUS_UNIT_LIBS)
 
 check_PROGRAMS += tests/test-consensus-probe
