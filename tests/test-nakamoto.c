@@ -1,7 +1,7 @@
 /* test-nakamoto.c: tests of sim/consensus/nakamoto.c driven by hand through a fake node context
  * (no engine, no network): what one node sends, emits, schedules and cancels for each input.
  * Covers the mining timer (redrawn when the tip changes, not otherwise), the inv-getdata
- * exchange, orphan parent fetch, invalid blocks, the compact-block missing-transaction round
+ * exchange, the known-peer filter on announcements, orphan parent fetch, invalid blocks, the compact-block missing-transaction round
  * trip, real proof of work, pool placement and the configuration checks. */
 #include "consensus/cs-nakamoto.h"
 #include "engine/cs-rng.h"
@@ -419,6 +419,43 @@ test_inv_getdata (void)
   rig_free (&r);
 }
 
+/* known_filter: peers that announced a block, before or during its validation here, get no
+ * announcement of it (Bitcoin Core's PeerHasHeader check); the others still do. */
+static void
+test_known_filter (void)
+{
+  Rig r = { 0 };
+  rig_config_defaults (&r.config);
+  r.config.known_filter = TRUE;
+  r.config.validation_fixed = 100 * CS_MSEC;
+  rig_start (&r);
+  g_autoptr (CsBlock) b1 = make_block (&r, r.shared->log.genesis, 2, CS_SEC / 2);
+
+  /* 2 announces it, is asked, and sends it. */
+  deliver (&r, 2, CS_NAK_MSG_INV, 61, b1);
+  g_assert_cmpuint (r.f.sent->len, ==, 1);
+  rig_clear_records (&r);
+  deliver (&r, 2, CS_NAK_MSG_BLOCK, 24 + 10000, b1);
+  /* While it is validated, 3 announces it too. */
+  deliver (&r, 3, CS_NAK_MSG_INV, 61, b1);
+  g_assert_cmpuint (r.f.sent->len, ==, 0);
+  r.f.now += 100 * CS_MSEC;
+  cs_nakamoto_class.base.on_timer (&r.ctx, r.state, CS_NAK_TIMER_VALIDATED, NULL);
+  g_assert_true (tip (&r) == b1);
+  /* Only 1 hears of it: 2 sent it and 3 announced it. */
+  g_assert_cmpuint (r.f.sent->len, ==, 1);
+  g_assert_cmpuint (sent_at (&r, 0)->peer, ==, 1);
+  g_assert_cmpuint (sent_at (&r, 0)->type, ==, CS_NAK_MSG_INV);
+
+  /* What the peers knew of b1 is forgotten: a block mined here goes to all three. */
+  rig_clear_records (&r);
+  r.f.now += CS_SEC;
+  cs_nakamoto_class.base.on_timer (&r.ctx, r.state, CS_NAK_TIMER_MINE, NULL);
+  g_assert_true (cs_block_parent (tip (&r)) == b1);
+  g_assert_cmpuint (r.f.sent->len, ==, 3);
+  rig_free (&r);
+}
+
 static void
 test_orphan_fetch (void)
 {
@@ -731,6 +768,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nakamoto/mining/redrawn-on-tip-change", test_mining_redrawn_on_tip_change);
   g_test_add_func ("/nakamoto/mining/creates-block", test_mining_creates_block);
   g_test_add_func ("/nakamoto/relay/inv-getdata", test_inv_getdata);
+  g_test_add_func ("/nakamoto/relay/known-filter", test_known_filter);
   g_test_add_func ("/nakamoto/relay/orphan-fetch", test_orphan_fetch);
   g_test_add_func ("/nakamoto/relay/invalid-rejected", test_invalid_rejected);
   g_test_add_func ("/nakamoto/relay/compact-round-trip", test_compact_round_trip);

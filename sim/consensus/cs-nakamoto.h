@@ -74,6 +74,7 @@ typedef struct
   gint64 miners;              /* uniform: how many miners (0: every node) */
   int placement;              /* CsPlacement */
   gboolean pool_mesh;         /* pools send blocks to every other pool directly */
+  gboolean known_filter;      /* no announcement to a peer that announced the block first */
   double pool_upload;         /* bit/s of pool nodes' uplinks; 0: their region's */
   double pool_download;       /* bit/s of pool nodes' downlinks; 0: their region's */
   CsTime validation_fixed;    /* simulated validation time of a block... */

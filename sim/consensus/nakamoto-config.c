@@ -82,6 +82,10 @@ static const CsField nakamoto_fields[] = {
   { .key = "pool_mesh", .type = CS_T_BOOL, .offset = offsetof (CsNakamotoConfig, pool_mesh),
     .default_text = "false", .min = NAN, .max = NAN,
     .help = "pools also send blocks directly to every other pool (miners' interconnection)" },
+  { .key = "known_filter", .type = CS_T_BOOL, .offset = offsetof (CsNakamotoConfig, known_filter),
+    .default_text = "true", .min = NAN, .max = NAN,
+    .help = "no announcement of a block to a peer that announced it to this node first (Bitcoin "
+            "Core's PeerHasHeader check); false: to every peer but the sender, as SimBlock does" },
   { .key = "pool_upload", .type = CS_T_BITRATE,
     .offset = offsetof (CsNakamotoConfig, pool_upload), .min = 1, .max = NAN,
     .help = "uplink of pool nodes (default: their region's)" },

@@ -36,6 +36,15 @@ typedef struct
   CsTime at;       /* when */
 } Request;
 
+/* A peer known to have a block this node has not added to its tree yet: it announced or sent
+ * the block here. Such peers get no announcement of it (CsNakamotoConfig.known_filter). */
+typedef struct
+{
+  guint64 serial;  /* the block */
+  CsTime at;       /* when the peer told us */
+  guint32 peer;
+} Known;
+
 /* Per-node state (the world allocates it zeroed). */
 typedef struct
 {
@@ -49,6 +58,7 @@ typedef struct
   GArray *requests;         /* Request; NULL until needed */
   GPtrArray *orphans;       /* blocks this node buffered as orphans (strong references) */
   GArray *mempool;          /* CsTx submitted here, for the node's next block; NULL if none */
+  GArray *known;            /* Known, with known_filter; NULL until needed */
 } NakNode;
 
 /* Transactions submitted at a node that one block carries at most. */
@@ -145,6 +155,71 @@ note_request (CsNodeCtx *ctx, NakNode *node, guint64 serial, guint32 peer)
   r->at = cs_now (ctx);
 }
 
+/* ---- peers known to have a block ---- */
+
+static gboolean
+peer_knows (const NakNode *node, guint64 serial, guint32 peer)
+{
+  if (!node->known)
+    return FALSE;
+  for (guint i = 0; i < node->known->len; i++)
+    {
+      const Known *k = &g_array_index (node->known, Known, i);
+      if (k->serial == serial && k->peer == peer)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+forget_known (NakNode *node, guint64 serial)
+{
+  if (!node->known)
+    return;
+  for (guint i = 0; i < node->known->len;)
+    if (g_array_index (node->known, Known, i).serial == serial)
+      g_array_remove_index_fast (node->known, i);
+    else
+      i++;
+}
+
+/* Whether @block waits in the node's validation queue. */
+static gboolean
+is_validating (const NakNode *node, const CsBlock *block)
+{
+  if (!node->validating)
+    return FALSE;
+  for (guint i = 0; i < node->validating->len; i++)
+    if (g_array_index (node->validating, Pending, i).block == block)
+      return TRUE;
+  return FALSE;
+}
+
+/* @peer announced or sent @block: remember it until the block is added here (announced or not).
+ * A block received whole and not waiting for validation has been added (or buffered as an
+ * orphan, or rejected) already. */
+static void
+note_known (CsNodeCtx *ctx, NakNode *node, CsBlock *block, guint32 peer)
+{
+  const CsNakamotoConfig *c = shared_of (ctx)->config;
+  guint64 serial = cs_block_serial (block);
+  if (!c->known_filter || (was_received (node, serial) && !is_validating (node, block))
+      || peer_knows (node, serial, peer))
+    return;
+  if (!node->known)
+    node->known = g_array_new (FALSE, FALSE, sizeof (Known));
+  /* Blocks that never reach the tree here (lost, or invalid ancestors) are forgotten after ten
+   * request timeouts, so the list stays as short as the blocks in flight. */
+  CsTime stale_before = cs_now (ctx) - 10 * c->request_timeout;
+  for (guint i = 0; i < node->known->len;)
+    if (g_array_index (node->known, Known, i).at < stale_before)
+      g_array_remove_index_fast (node->known, i);
+    else
+      i++;
+  Known k = { .serial = serial, .at = cs_now (ctx), .peer = peer };
+  g_array_append_val (node->known, k);
+}
+
 /* ---- messages ---- */
 
 static CsMsg *
@@ -191,28 +266,30 @@ is_peer (const guint32 *peers, guint n, guint32 x)
   return lo < n && peers[lo] == x;
 }
 
-/* Sends @msg to every peer but @except and, for a pool with pool_mesh, to every other pool. */
+/* Sends @msg about block @serial to every peer but @except and those known to have the block
+ * and, for a pool with pool_mesh, to every other pool (with the same exceptions). */
 static void
-relay_msg (CsNodeCtx *ctx, CsMsg *msg, guint32 except)
+relay_msg (CsNodeCtx *ctx, NakNode *node, CsMsg *msg, guint64 serial, guint32 except)
 {
   const CsNakamotoShared *s = shared_of (ctx);
   guint n = 0;
   const guint32 *peers = cs_peers (ctx, &n);
   for (guint i = 0; i < n; i++)
-    if (peers[i] != except)
+    if (peers[i] != except && !peer_knows (node, serial, peers[i]))
       cs_send (ctx, peers[i], msg);
   if (s->config->pool_mesh && s->share[ctx->id] > 0)
     for (guint i = 0; i < s->n_pool_nodes; i++)
       {
         guint32 p = s->pool_nodes[i];
-        if (p != ctx->id && p != except && !is_peer (peers, n, p))
+        if (p != ctx->id && p != except && !is_peer (peers, n, p) && !peer_knows (node, serial, p))
           cs_send (ctx, p, msg);
       }
+  forget_known (node, serial);
 }
 
 /* Announces @block (the node's new tip) the way the relay mode says. */
 static void
-announce (CsNodeCtx *ctx, CsBlock *block, guint32 except)
+announce (CsNodeCtx *ctx, NakNode *node, CsBlock *block, guint32 except)
 {
   const CsNakamotoConfig *c = shared_of (ctx)->config;
   g_autoptr (CsMsg) msg = NULL;
@@ -231,7 +308,7 @@ announce (CsNodeCtx *ctx, CsBlock *block, guint32 except)
       msg = block_msg (CS_NAK_MSG_INV, CS_NAK_INV_SIZE, block);
       break;
     }
-  relay_msg (ctx, msg, except);
+  relay_msg (ctx, node, msg, cs_block_serial (block), except);
 }
 
 /* ---- mining ---- */
@@ -336,6 +413,8 @@ after_add (CsNodeCtx *ctx, NakNode *node, CsBlock *block, CsAddResult r, const C
            CsBlockStatus status, guint32 from, gboolean own)
 {
   guint64 serial = cs_block_serial (block);
+  if (r != CS_ADD_ORPHAN && r != CS_ADD_NEW_TIP)
+    forget_known (node, serial); /* not announced: who had it no longer matters */
   switch (r)
     {
     case CS_ADD_INVALID:
@@ -365,7 +444,8 @@ after_add (CsNodeCtx *ctx, NakNode *node, CsBlock *block, CsAddResult r, const C
     cs_emit (ctx, CS_CHAIN_REORG, cs_block_serial (tip), reorg->depth);
   report_commits (ctx, node, reorg);
   restart_mining (ctx, node);
-  announce (ctx, tip, own ? G_MAXUINT32 : from);
+  announce (ctx, node, tip, own ? G_MAXUINT32 : from);
+  forget_known (node, serial); /* when orphans it released made a descendant the tip */
 }
 
 /* Validates and adds @block now. */
@@ -477,7 +557,7 @@ mine (CsNodeCtx *ctx, NakNode *node)
     {
       /* It pushes the block to its peers whatever the relay mode, and mines on. */
       g_autoptr (CsMsg) msg = block_msg (CS_NAK_MSG_BLOCK, full_block_size (block), block);
-      relay_msg (ctx, msg, G_MAXUINT32);
+      relay_msg (ctx, node, msg, cs_block_serial (block), G_MAXUINT32);
       restart_mining (ctx, node);
     }
   else
@@ -519,6 +599,7 @@ nak_clear (gpointer state)
   g_clear_pointer (&node->requests, g_array_unref);
   g_clear_pointer (&node->orphans, g_ptr_array_unref);
   g_clear_pointer (&node->mempool, g_array_unref);
+  g_clear_pointer (&node->known, g_array_unref);
 }
 
 /* A compact block (header + short ids) of @block from @from. */
@@ -569,6 +650,7 @@ nak_on_message (CsNodeCtx *ctx, gpointer state, guint32 from, CsMsg *msg)
   switch (msg->type)
     {
     case CS_NAK_MSG_INV:
+      note_known (ctx, node, block, from);
       if (was_received (node, cs_block_serial (block))
           || request_pending (ctx, node, cs_block_serial (block)))
         return;
@@ -587,9 +669,11 @@ nak_on_message (CsNodeCtx *ctx, gpointer state, guint32 from, CsMsg *msg)
       return;
     case CS_NAK_MSG_BLOCK:
     case CS_NAK_MSG_BLOCKTXN:
+      note_known (ctx, node, block, from);
       got_block (ctx, node, block, from);
       return;
     case CS_NAK_MSG_CMPCT:
+      note_known (ctx, node, block, from);
       on_compact (ctx, node, block, from);
       return;
     case CS_NAK_MSG_GETBLOCKTXN:
