@@ -221,6 +221,13 @@ prefetch_node (const CsEvent *next, guint stage, gpointer user_data)
     {
       __builtin_prefetch (st);
       __builtin_prefetch (st + world->klass->state_size - 1); /* a state may straddle two lines */
+      if (next->kind == world->kind_deliver)
+        {
+          __builtin_prefetch (next->data); /* the message, for stage 1 and the handler */
+          __builtin_prefetch (&world->down[next->dst]);
+          __builtin_prefetch (&world->epoch[next->src]);
+          __builtin_prefetch (&world->epoch[next->dst]);
+        }
     }
   else if (next->kind == world->kind_deliver && world->klass->prefetch != NULL)
     world->klass->prefetch (st, next->data);
