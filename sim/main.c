@@ -1,9 +1,10 @@
 /* main.c: the chainsim command line. `chainsim run SCENARIO` runs a scenario into an output
  * directory, `chainsim validate SCENARIO...` checks scenarios without running them,
  * `chainsim schema` lists every scenario key, `chainsim sweep SCENARIO` runs a scenario's grid of
- * parameters and seeds and aggregates it, and `chainsim plot DIR` draws a run's or a sweep's
- * plots with gnuplot. Exit status: 0 success, 2 bad input (a scenario or the command line), 1 a
- * failure while running (for example an unwritable output directory). */
+ * parameters and seeds and aggregates it (over MPI ranks too, when started by mpirun; only rank 0
+ * prints), and `chainsim plot DIR` draws a run's or a sweep's plots with gnuplot. Exit status:
+ * 0 success, 2 bad input (a scenario or the command line), 1 a failure while running (for
+ * example an unwritable output directory). */
 #include <glib.h>
 #include <locale.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "config.h"
 #include "scenario/cs-config.h"
+#include "sweep/cs-mpi.h"
 #include "sweep/cs-plot.h"
 #include "sweep/cs-sweep.h"
 #include "world/cs-run.h"
@@ -34,9 +36,23 @@ static const char *summary_text =
   "\n"
   "`chainsim COMMAND --help` describes a command's options.";
 
+/* Set in the processes of an MPI sweep other than rank 0: they print nothing, so that an error
+ * appears once. */
+static gboolean silent;
+
+/* Prints @message (one line) on stderr, unless silent. */
+static void
+say (const char *message)
+{
+  if (!silent)
+    fprintf (stderr, "%s\n", message);
+}
+
 static int
 usage_error (GOptionContext *context, const char *message)
 {
+  if (silent)
+    return EXIT_BAD_INPUT;
   fprintf (stderr, "chainsim: error: %s\n", message);
   fprintf (stderr, "Try 'chainsim %s--help'.\n",
            context ? "COMMAND " : "");
@@ -50,7 +66,8 @@ parse_options (GOptionContext *context, int *argc, char ***argv)
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      fprintf (stderr, "chainsim: error: %s\n", error->message);
+      g_autofree char *line = g_strdup_printf ("chainsim: error: %s", error->message);
+      say (line);
       return FALSE;
     }
   return TRUE;
@@ -170,6 +187,34 @@ cmd_schema (int argc, char **argv)
   return EXIT_OK;
 }
 
+/* The sweep itself, once MPI (if any) has started; every rank returns the same status. */
+static int
+run_sweep (const char *path, const char *const *sets, const char *out_dir, guint jobs,
+           gboolean quiet)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsSweep) sweep = cs_sweep_new (path, sets, &error);
+  if (!sweep)
+    {
+      say (error->message);
+      return EXIT_BAD_INPUT;
+    }
+  g_autofree char *dir = out_dir ? g_strdup (out_dir) : default_out_dir (path);
+  CsSweepOptions options = {
+    .out_dir = dir,
+    .jobs = jobs > 0 ? jobs : g_get_num_processors (),
+    .progress = isatty (STDERR_FILENO),
+    .quiet = quiet,
+  };
+  if (!cs_sweep_run (sweep, &options, NULL, &error))
+    {
+      say (error->message);
+      return g_error_matches (error, CS_SWEEP_ERROR, CS_SWEEP_ERROR_MISMATCH) ? EXIT_BAD_INPUT
+                                                                               : EXIT_RUN_FAILED;
+    }
+  return EXIT_OK;
+}
+
 static int
 cmd_sweep (int argc, char **argv)
 {
@@ -179,7 +224,7 @@ cmd_sweep (int argc, char **argv)
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
-      "Runs at once (default: the number of processors)", "N" },
+      "Runs at once (default: the number of processors); per rank under MPI", "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Sweep directory (default: results/NAME)", "DIR" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
@@ -195,7 +240,14 @@ cmd_sweep (int argc, char **argv)
     "seed, into DIR/runs/ID/, and writes DIR/sweep.csv: per point, the mean, standard deviation,\n"
     "n and 95% confidence interval of every metric. Every value is checked before anything runs.\n"
     "The results are the same bytes whatever --jobs is. Run again to resume an interrupted\n"
-    "sweep: finished runs are kept.");
+    "sweep: finished runs are kept.\n"
+    "\n"
+    "Started by mpirun (or srun --mpi=pmix) as several processes, the sweep spreads its runs\n"
+    "over them, each running --jobs at once: rank 0 reads SCENARIO and writes DIR, the others\n"
+    "send it their runs' files, so no shared filesystem is needed, and the results are the same\n"
+    "bytes as in one process.");
+  /* Under an MPI launcher only rank 0 reports; the environment says which before MPI starts. */
+  silent = cs_mpi_launch_rank () != 0;
   if (!parse_options (context, &argc, &argv))
     return EXIT_BAD_INPUT;
   if (argc != 2)
@@ -203,29 +255,20 @@ cmd_sweep (int argc, char **argv)
                                        : "sweep: one scenario at a time");
   if (jobs < 0 || jobs > 4096)
     return usage_error (NULL, "sweep: --jobs must be between 1 and 4096");
-  const char *path = argv[1];
   g_autoptr (GError) error = NULL;
-  g_autoptr (CsSweep) sweep = cs_sweep_new (path, (const char *const *) sets, &error);
-  if (!sweep)
+  int status;
+  if (cs_mpi_init (&error))
     {
-      fprintf (stderr, "%s\n", error->message);
-      return EXIT_BAD_INPUT;
+      silent = cs_mpi_rank () != 0;
+      status = run_sweep (argv[1], (const char *const *) sets, out_dir, (guint) jobs, quiet);
     }
-  if (!out_dir)
-    out_dir = default_out_dir (path);
-  CsSweepOptions options = {
-    .out_dir = out_dir,
-    .jobs = jobs > 0 ? (guint) jobs : g_get_num_processors (),
-    .progress = isatty (STDERR_FILENO),
-    .quiet = quiet,
-  };
-  if (!cs_sweep_run (sweep, &options, NULL, &error))
+  else
     {
-      fprintf (stderr, "%s\n", error->message);
-      return g_error_matches (error, CS_SWEEP_ERROR, CS_SWEEP_ERROR_MISMATCH) ? EXIT_BAD_INPUT
-                                                                               : EXIT_RUN_FAILED;
+      say (error->message);
+      status = EXIT_BAD_INPUT;
     }
-  return EXIT_OK;
+  cs_mpi_finalize ();
+  return status;
 }
 
 static int

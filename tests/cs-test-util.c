@@ -2,6 +2,7 @@
 #include "cs-test-util.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "config.h"
@@ -86,4 +87,55 @@ cs_test_read_file (const char *path)
   g_file_get_contents (path, &contents, NULL, &error);
   g_assert_no_error (error);
   return contents;
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
+/* Every regular file under @root/@rel, as "relative/path" and contents, sorted by path. */
+static void
+collect (const char *root, const char *rel, GPtrArray *names, GPtrArray *contents)
+{
+  g_autofree char *dir = rel ? g_build_filename (root, rel, NULL) : g_strdup (root);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (d);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (g_free);
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+    g_ptr_array_add (entries, g_strdup (name));
+  g_ptr_array_sort (entries, compare_names);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const char *name = entries->pdata[i];
+      g_autofree char *sub = rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
+      g_autofree char *path = g_build_filename (root, sub, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        collect (root, sub, names, contents);
+      else
+        {
+          g_ptr_array_add (names, g_strdup (sub));
+          g_ptr_array_add (contents, cs_test_read_file (path));
+        }
+    }
+}
+
+void
+cs_test_assert_same_tree (const char *a, const char *b)
+{
+  g_autoptr (GPtrArray) na = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) ca = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) nb = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) cb = g_ptr_array_new_with_free_func (g_free);
+  collect (a, NULL, na, ca);
+  collect (b, NULL, nb, cb);
+  g_assert_cmpuint (na->len, ==, nb->len);
+  for (guint i = 0; i < na->len; i++)
+    {
+      g_assert_cmpstr (na->pdata[i], ==, nb->pdata[i]);
+      if (strcmp (ca->pdata[i], cb->pdata[i]) != 0)
+        g_test_message ("%s differs", (char *) na->pdata[i]);
+      g_assert_cmpstr (ca->pdata[i], ==, cb->pdata[i]);
+    }
 }

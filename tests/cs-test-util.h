@@ -1,6 +1,7 @@
 /* cs-test-util.h: what the tests that run the chainsim program share: running it as a child
  * process and collecting its exit status and output, temporary directories and their removal,
- * reading a file. Linked into test-cli, test-sweep and test-plot. */
+ * reading a file, comparing two directory trees. Linked into test-cli, test-sweep, test-sweep-mpi
+ * and test-plot. */
 #pragma once
 
 #include <glib.h>
@@ -29,3 +30,6 @@ void cs_test_rm_rf (const char *dir);
 
 /* The contents of @path (asserts that it can be read). */
 char *cs_test_read_file (const char *path);
+
+/* Asserts that directories @a and @b hold the same files (by relative path) with the same bytes. */
+void cs_test_assert_same_tree (const char *a, const char *b);

@@ -1,8 +1,10 @@
 /* test-sweep.c: tests of sweeps. Aggregation against hand-computed values (mean, standard
  * deviation, Student t interval), the run seeds, sweep.csv from hand-written metrics.csv files;
- * and `chainsim sweep` as a user runs it: the same bytes for --jobs 1 and --jobs 2, resume
+ * the messages between MPI ranks (encoded and decoded back, damaged ones refused); and
+ * `chainsim sweep` as a user runs it: the same bytes for --jobs 1 and --jobs 2, resume
  * (finished runs untouched, a partial one redone), a bad sweep value reported at its place in
- * the file before anything runs, a directory holding another sweep refused. */
+ * the file before anything runs, a directory holding another sweep refused, and (built without
+ * MPI) a start by mpirun refused. The sweep over MPI ranks itself is test-sweep-mpi.c. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -15,6 +17,7 @@
 #include "engine/cs-rng.h"
 #include "metrics/cs-json.h"
 #include "sweep/cs-sweep.h"
+#include "sweep/cs-sweep-wire.h"
 #include "sweep/cs-table.h"
 
 /* --- helpers --- */
@@ -51,57 +54,7 @@ write_file (const char *dir, const char *name, const char *contents)
 
 #define read_file cs_test_read_file
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
-/* Every regular file under @dir, as "relative/path" -> contents, sorted by path. */
-static void
-collect (const char *root, const char *rel, GPtrArray *names, GPtrArray *contents)
-{
-  g_autofree char *dir = rel ? g_build_filename (root, rel, NULL) : g_strdup (root);
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  g_assert_nonnull (d);
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (g_free);
-  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
-    g_ptr_array_add (entries, g_strdup (name));
-  g_ptr_array_sort (entries, compare_names);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const char *name = entries->pdata[i];
-      g_autofree char *sub = rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
-      g_autofree char *path = g_build_filename (root, sub, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        collect (root, sub, names, contents);
-      else
-        {
-          g_ptr_array_add (names, g_strdup (sub));
-          g_ptr_array_add (contents, read_file (path));
-        }
-    }
-}
-
-/* Asserts that @a and @b hold the same files with the same bytes. */
-static void
-assert_same_tree (const char *a, const char *b)
-{
-  g_autoptr (GPtrArray) na = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) ca = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) nb = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) cb = g_ptr_array_new_with_free_func (g_free);
-  collect (a, NULL, na, ca);
-  collect (b, NULL, nb, cb);
-  g_assert_cmpuint (na->len, ==, nb->len);
-  for (guint i = 0; i < na->len; i++)
-    {
-      g_assert_cmpstr (na->pdata[i], ==, nb->pdata[i]);
-      if (strcmp (ca->pdata[i], cb->pdata[i]) != 0)
-        g_test_message ("%s differs", (char *) na->pdata[i]);
-      g_assert_cmpstr (ca->pdata[i], ==, cb->pdata[i]);
-    }
-}
+#define assert_same_tree cs_test_assert_same_tree
 
 /* A small gossip sweep: 2 x 2 points, 3 replicates (12 runs of well under a second). */
 static const char *small_sweep =
@@ -570,6 +523,147 @@ test_run_ignores_sweep (void)
   rm_rf (tmp);
 }
 
+/* --- the messages between MPI ranks --- */
+
+/* Encodes @m, decodes it back, and checks that every shorter prefix is refused. */
+static void
+roundtrip (const CsWireMessage *m, CsWireMessage *back)
+{
+  g_autoptr (GBytes) bytes = cs_wire_encode (m);
+  gsize n = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &n);
+  for (gsize k = 0; k < n; k++)
+    {
+      g_autoptr (GBytes) part = g_bytes_new (data, k);
+      g_autoptr (GError) error = NULL;
+      g_assert_false (cs_wire_decode (part, back, &error));
+      g_assert_error (error, CS_SWEEP_ERROR, CS_SWEEP_ERROR_MPI);
+    }
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cs_wire_decode (bytes, back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back->kind, ==, m->kind);
+}
+
+static void
+test_wire (void)
+{
+  CsWireMessage back = { 0 };
+
+  CsWireMessage request = { .kind = CS_WIRE_REQUEST, .count = 8, .message = "0.1.0" };
+  roundtrip (&request, &back);
+  g_assert_cmpuint (back.count, ==, 8);
+  g_assert_cmpstr (back.message, ==, "0.1.0");
+
+  CsWireMessage assign = { .kind = CS_WIRE_ASSIGN };
+  assign.runs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint32 runs[] = { 3, 0, 4000000000u };
+  g_array_append_vals (assign.runs, runs, 3);
+  roundtrip (&assign, &back);
+  g_assert_cmpuint (back.runs->len, ==, 3);
+  g_assert_cmpuint (g_array_index (back.runs, guint32, 2), ==, 4000000000u);
+  g_array_unref (assign.runs);
+  CsWireMessage none = { .kind = CS_WIRE_ASSIGN };
+  roundtrip (&none, &back);
+  g_assert_cmpuint (back.runs->len, ==, 0);
+
+  /* A run's files: names, order and bytes (a NUL included) survive; summary.json stays last
+   * when committed. */
+  g_autoptr (CsOutput) out = cs_output_new ("unused");
+  g_string_append (cs_output_file (out, "metrics.csv"), "name,value\nx,1\n");
+  g_string_append_len (cs_output_file (out, "summary.json"), "{\0}", 3);
+  cs_output_file (out, "empty.csv");
+  CsWireMessage result = { .kind = CS_WIRE_RESULT, .run = 7, .ok = TRUE, .count = 1 };
+  result.files = cs_wire_pack_files (out);
+  roundtrip (&result, &back);
+  g_assert_cmpuint (back.run, ==, 7);
+  g_assert_true (back.ok);
+  g_assert_cmpuint (back.count, ==, 1);
+  g_assert_true (g_bytes_equal (back.files, result.files));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsOutput) unpacked = cs_wire_unpack_files (back.files, "there", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cs_output_dir (unpacked), ==, "there");
+  g_assert_cmpuint (cs_output_n_files (unpacked), ==, 3);
+  g_assert_cmpstr (cs_output_nth_name (unpacked, 1), ==, "summary.json");
+  g_assert_cmpuint (cs_output_nth_contents (unpacked, 1)->len, ==, 3);
+  g_assert_cmpmem (cs_output_nth_contents (unpacked, 1)->str, 3, "{\0}", 3);
+  g_assert_cmpuint (cs_output_nth_contents (unpacked, 2)->len, ==, 0);
+  g_bytes_unref (result.files);
+
+  /* A failed run, a rank's failure and the outcome carry the error whole. */
+  g_autoptr (GError) failure = g_error_new_literal (CS_SWEEP_ERROR, CS_SWEEP_ERROR_MISMATCH,
+                                                    "d: error: holds a different sweep");
+  CsWireKind kinds[] = { CS_WIRE_RESULT, CS_WIRE_FAILED, CS_WIRE_STATUS };
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      CsWireMessage m = { .kind = kinds[i], .run = 2 };
+      cs_wire_set_error (&m, failure);
+      roundtrip (&m, &back);
+      g_assert_false (back.ok);
+      g_autoptr (GError) e = cs_wire_get_error (&back);
+      g_assert_error (e, CS_SWEEP_ERROR, CS_SWEEP_ERROR_MISMATCH);
+      g_assert_cmpstr (e->message, ==, failure->message);
+      g_free (m.domain);
+      g_free (m.message);
+    }
+  CsWireMessage status = { .kind = CS_WIRE_STATUS, .ok = TRUE };
+  roundtrip (&status, &back);
+  g_assert_true (back.ok);
+  cs_wire_message_clear (&back);
+
+  /* Foreign bytes, trailing bytes, and a file name that would leave the run's directory. */
+  g_autoptr (GBytes) junk = g_bytes_new_static ("GET / HTTP/1.1\r\n", 16);
+  g_clear_error (&error);
+  g_assert_false (cs_wire_decode (junk, &back, &error));
+  g_autoptr (GBytes) bytes = cs_wire_encode (&status);
+  g_autoptr (GByteArray) longer = g_byte_array_new ();
+  g_byte_array_append (longer, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
+  g_byte_array_append (longer, (const guint8 *) "x", 1);
+  g_autoptr (GBytes) trailing = g_bytes_new (longer->data, longer->len);
+  g_clear_error (&error);
+  g_assert_false (cs_wire_decode (trailing, &back, &error));
+  g_autoptr (CsOutput) evil = cs_output_new ("unused");
+  g_string_append (cs_output_file (evil, "../escape"), "x");
+  g_autoptr (GBytes) evil_files = cs_wire_pack_files (evil);
+  g_clear_error (&error);
+  g_assert_null (cs_wire_unpack_files (evil_files, "there", &error));
+  g_assert_error (error, CS_SWEEP_ERROR, CS_SWEEP_ERROR_MPI);
+}
+
+#ifndef HAVE_MPI
+/* Built without MPI and started by mpirun as one of several processes, chainsim refuses rather
+ * than run the whole sweep in every process; only rank 0 says so. */
+static void
+test_mpi_launcher_refused (void)
+{
+  g_autofree char *tmp = tmp_dir ();
+  g_autofree char *scenario = write_file (tmp, "small.yaml", small_sweep);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  for (guint rank = 0; rank < 2; rank++)
+    {
+      g_auto (GStrv) env = g_get_environ ();
+      env = g_environ_setenv (env, "OMPI_COMM_WORLD_SIZE", "2", TRUE);
+      env = g_environ_setenv (env, "OMPI_COMM_WORLD_RANK", rank ? "1" : "0", TRUE);
+      Result r = cs_test_run (NULL, env, "sweep", scenario, "--out", out, NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_cmpstr (r.err, ==, rank ? "" : "chainsim: error: started by an MPI launcher as "
+                       "one of 2 processes, but this chainsim was built without MPI (install "
+                       "Open MPI and configure --with-mpi)\n");
+      result_clear (&r);
+    }
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  /* One process (mpirun -np 1) is a plain sweep. */
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "OMPI_COMM_WORLD_SIZE", "1", TRUE);
+  env = g_environ_setenv (env, "OMPI_COMM_WORLD_RANK", "0", TRUE);
+  Result r = cs_test_run (NULL, env, "sweep", scenario, "--out", out, "--quiet", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  rm_rf (tmp);
+}
+#endif
+
 static void
 test_usage (void)
 {
@@ -597,11 +691,15 @@ main (int argc, char **argv)
   g_test_add_func ("/sweep/table", test_table);
   g_test_add_func ("/sweep/json-flat", test_json_flat);
   g_test_add_func ("/sweep/aggregate", test_aggregate);
+  g_test_add_func ("/sweep/wire", test_wire);
   g_test_add_func ("/sweep/cli/usage", test_usage);
   g_test_add_func ("/sweep/cli/jobs-identical", test_jobs_identical);
   g_test_add_func ("/sweep/cli/resume", test_resume);
   g_test_add_func ("/sweep/cli/bad-value", test_bad_value);
   g_test_add_func ("/sweep/cli/other-sweep-refused", test_other_sweep_refused);
   g_test_add_func ("/sweep/cli/run-ignores-sweep", test_run_ignores_sweep);
+#ifndef HAVE_MPI
+  g_test_add_func ("/sweep/cli/mpi-launcher-refused", test_mpi_launcher_refused);
+#endif
   return g_test_run ();
 }

@@ -52,6 +52,26 @@ cs_output_dir (const CsOutput *output)
   return output->dir;
 }
 
+guint
+cs_output_n_files (const CsOutput *output)
+{
+  return output->files->len;
+}
+
+const char *
+cs_output_nth_name (const CsOutput *output, guint i)
+{
+  g_return_val_if_fail (i < output->files->len, NULL);
+  return ((const OutFile *) g_ptr_array_index (output->files, i))->name;
+}
+
+const GString *
+cs_output_nth_contents (const CsOutput *output, guint i)
+{
+  g_return_val_if_fail (i < output->files->len, NULL);
+  return ((const OutFile *) g_ptr_array_index (output->files, i))->contents;
+}
+
 GString *
 cs_output_file (CsOutput *output, const char *name)
 {

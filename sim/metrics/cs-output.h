@@ -21,6 +21,12 @@ gboolean cs_output_commit (CsOutput *output, GError **error);
 
 const char *cs_output_dir (const CsOutput *output);
 
+/* The files in creation order (for a caller that sends them elsewhere rather than committing
+ * them): how many there are, and the name and bytes of file @i. */
+guint cs_output_n_files (const CsOutput *output);
+const char *cs_output_nth_name (const CsOutput *output, guint i);
+const GString *cs_output_nth_contents (const CsOutput *output, guint i);
+
 /* Writes @contents to @path atomically: a temporary file beside it, then rename. */
 gboolean cs_write_file_atomic (const char *path, const char *contents, gsize length,
                                GError **error);

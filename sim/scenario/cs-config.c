@@ -705,30 +705,42 @@ read_file (const char *path, gsize *length, int *errsv)
   return (char *) g_byte_array_free (buf, FALSE);
 }
 
-gboolean
-cs_config_load_file (const CsSchema *schema, void *config, const char *path,
-                     const char *const *overrides, GError **error)
+char *
+cs_config_read_file (const char *path, gsize *length, GError **error)
 {
-  g_autofree char *data = NULL;
   g_autofree char *name = g_strdup (path);
-  gsize length = 0;
   int errsv = 0;
 
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-  memset (config, 0, schema->struct_size);
   cs_text_one_line (name);
-  data = read_file (path, &length, &errsv);
+  char *data = read_file (path, length, &errsv);
   if (data == NULL)
     {
       g_set_error (error, CS_CONFIG_ERROR, CS_CONFIG_ERROR_IO, "%s: error: cannot read: %s", name,
                    g_strerror (errsv));
-      return FALSE;
+      return NULL;
     }
-  if (length > CS_YAML_MAX_BYTES)
+  if (*length > CS_YAML_MAX_BYTES)
     {
       g_set_error (error, CS_CONFIG_ERROR, CS_CONFIG_ERROR_LIMIT,
                    "%s: error: file is larger than %u bytes", name, CS_YAML_MAX_BYTES);
-      return FALSE;
+      g_free (data);
+      return NULL;
     }
+  return data;
+}
+
+gboolean
+cs_config_load_file (const CsSchema *schema, void *config, const char *path,
+                     const char *const *overrides, GError **error)
+{
+  g_autofree char *name = g_strdup (path);
+  gsize length = 0;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  memset (config, 0, schema->struct_size);
+  cs_text_one_line (name);
+  g_autofree char *data = cs_config_read_file (path, &length, error);
+  if (data == NULL)
+    return FALSE;
   return cs_config_load_data (schema, config, name, data, length, overrides, error);
 }

@@ -25,6 +25,11 @@ typedef enum
 gboolean cs_config_load_file (const CsSchema *schema, void *config, const char *path,
                               const char *const *overrides, GError **error);
 
+/* Reads the scenario file @path as cs_config_load_file does (at most CS_YAML_MAX_BYTES, a NUL
+ * after the last byte), with the same one-line errors (domain CS_CONFIG_ERROR); for callers that
+ * load the same text more than once or pass it on. */
+char *cs_config_read_file (const char *path, gsize *length, GError **error);
+
 /* The same from memory; @display_name is used as FILE in messages. */
 gboolean cs_config_load_data (const CsSchema *schema, void *config, const char *display_name,
                               const char *data, gsize length, const char *const *overrides,

@@ -1,8 +1,10 @@
 /* cs-sweep.c: planning, checking and running a sweep (cs-sweep.h). The plan is built and every
- * grid point loaded on the calling thread; the runs then go to a GThreadPool. A worker touches
- * only its own run: a shallow copy of its point's scenario (read-only, shared with the other
- * replicates of the point) with its own seed, and its own output directory. The only state the
- * workers share is the completion count and the first failure, under a mutex.
+ * grid point loaded on the calling thread; the runs then go to a GThreadPool, fed a few at a
+ * time (at most `jobs` waiting or running) so that, under MPI, the other ranks find work left
+ * (cs-sweep-ranks.c). A worker touches only its own run: a shallow copy of its point's scenario
+ * (read-only, shared with the other replicates of the point) with its own seed, and its own
+ * output directory. The only state the workers share is the completion count and the first
+ * failure, under a mutex (CsSweepState, cs-sweep-private.h).
  *
  * Complexity: loading is O(points x scenario size); aggregation reads every run's metrics.csv
  * once, O(runs x metrics). */
@@ -18,7 +20,10 @@
 #include "metrics/cs-json.h"
 #include "metrics/cs-output.h"
 #include "scenario/cs-config.h"
+#include "scenario/cs-text.h"
 #include "scenario/cs-yaml-tree.h"
+#include "sweep/cs-mpi.h"
+#include "sweep/cs-sweep-private.h"
 #include "world/cs-run.h"
 #include "world/cs-scenario.h"
 
@@ -362,8 +367,10 @@ cells_free (gpointer p)
   g_ptr_array_unref (p);
 }
 
-CsSweep *
-cs_sweep_new (const char *path, const char *const *overrides, GError **error)
+/* Loads the sweep of scenario text @data (@length bytes, read from @path). */
+static CsSweep *
+load (const char *path, const char *data, gsize length, const char *const *overrides,
+      GError **error)
 {
   g_autoptr (CsSweep) sweep = g_new0 (CsSweep, 1);
   sweep->path = g_strdup (path);
@@ -374,17 +381,11 @@ cs_sweep_new (const char *path, const char *const *overrides, GError **error)
     g_ptr_array_add (sweep->user_sets, g_strdup (overrides[i]));
 
   /* The base scenario: errors in the file or the command line are the loader's, as for run. */
-  if (!cs_scenario_load (&sweep->base, path, overrides, error))
+  g_autofree char *name = g_strdup (path);
+  cs_text_one_line (name);
+  if (!cs_config_load_data (&cs_scenario_schema, &sweep->base, name, data, length, overrides,
+                            error))
     return NULL;
-  g_autofree char *data = NULL;
-  gsize length = 0;
-  g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &data, &length, &local))
-    {
-      g_set_error (error, CS_CONFIG_ERROR, CS_CONFIG_ERROR_IO, "%s: error: cannot read: %s",
-                   path, local->message);
-      return NULL;
-    }
   CsYamlOptions yaml_options = { .source = path, .first_line = 1 };
   sweep->raw = cs_yaml_parse (data, length, &yaml_options, error);
   if (!sweep->raw)
@@ -454,6 +455,24 @@ cs_sweep_new (const char *path, const char *const *overrides, GError **error)
       g_ptr_array_add (sweep->point_cells, cells);
     }
   sweep->definition = make_definition (sweep);
+  return g_steal_pointer (&sweep);
+}
+
+CsSweep *
+cs_sweep_new (const char *path, const char *const *overrides, GError **error)
+{
+  /* Under MPI, rank 0 reads the file and every rank loads those bytes: the scenario need only
+   * be on rank 0's machine. Every rank then fails or succeeds alike. */
+  gsize length = 0;
+  g_autofree char *data = NULL;
+  if (cs_mpi_rank () == 0)
+    data = cs_config_read_file (path, &length, error);
+  if (!cs__sweep_agree (cs_mpi_rank () != 0 || data != NULL, error))
+    return NULL;
+  cs__sweep_share (&data, &length);
+  g_autoptr (CsSweep) sweep = load (path, data, length, overrides, error);
+  if (!cs__sweep_agree (sweep != NULL, error))
+    return NULL;
   return g_steal_pointer (&sweep);
 }
 
@@ -574,8 +593,8 @@ write_plan (const CsSweep *sweep, const char *dir, GError **error)
 
 /* Removes the regular files of @dir (what an interrupted run may have left: finished CSV files,
  * temporary files of an interrupted rename). */
-static void
-clear_run_dir (const char *dir)
+void
+cs__sweep_clear_run_dir (const char *dir)
 {
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   if (!d)
@@ -590,60 +609,81 @@ clear_run_dir (const char *dir)
 
 /* --- running --- */
 
-typedef struct
+void
+cs__sweep_fail (CsSweepState *st, guint run, guint rank, GError *error)
 {
-  CsSweep *sweep;
-  GPtrArray *run_dirs;   /* char *: DIR/runs/ID per run (read-only while running) */
-  GMutex lock;
-  GCond cond;            /* signalled when a run ends */
-  guint ended;           /* tasks ended (run, failed or skipped) */
-  guint executed;        /* runs that succeeded */
-  gboolean stop;         /* a run failed: skip the rest */
-  guint failed_run;      /* the lowest-numbered failed run */
-  GError *failure;       /* its error */
-} Shared;
+  g_mutex_lock (&st->lock);
+  st->stop = TRUE;
+  if (st->failure == NULL || run < st->failed_run)
+    {
+      g_clear_error (&st->failure);
+      st->failure = g_steal_pointer (&error);
+      st->failed_run = run;
+      st->failed_rank = rank;
+    }
+  g_clear_error (&error);
+  g_mutex_unlock (&st->lock);
+}
 
-static void
-worker (gpointer data, gpointer user_data)
+gboolean
+cs__sweep_next (CsSweepState *st, guint *run)
 {
-  Shared *sh = user_data;
+  g_mutex_lock (&st->lock);
+  gboolean stop = st->stop;
+  g_mutex_unlock (&st->lock);
+  if (stop || st->todo == NULL || st->next >= st->todo->len)
+    return FALSE;
+  *run = g_array_index (st->todo, guint, st->next++);
+  return TRUE;
+}
+
+void
+cs__sweep_worker (gpointer data, gpointer user_data)
+{
+  CsSweepState *st = user_data;
   guint run = GPOINTER_TO_UINT (data) - 1;
-  const CsSweep *sweep = sh->sweep;
+  const CsSweep *sweep = st->sweep;
   GError *error = NULL;
   gboolean ok = TRUE, skipped;
 
-  g_mutex_lock (&sh->lock);
-  skipped = sh->stop;
-  g_mutex_unlock (&sh->lock);
+  g_mutex_lock (&st->lock);
+  skipped = st->stop && !st->finished; /* a rank > 0 runs what it was given */
+  g_mutex_unlock (&st->lock);
+  CsOutput *captured = NULL;
   if (!skipped)
     {
-      const char *dir = sh->run_dirs->pdata[run];
+      const char *dir = st->run_dirs->pdata[run];
       /* A shallow copy: the point's configuration is only read. */
       CsScenario scenario = sweep->points[run / sweep->replicates];
       scenario.seed = (gint64) cs_sweep_run_seed ((guint64) sweep->base.seed, run);
-      CsRunOptions options = { .out_dir = dir, .progress = FALSE, .quiet = TRUE };
-      clear_run_dir (dir);
+      /* On a rank > 0 the files stay in memory, for rank 0 to write (cs-sweep-ranks.c). */
+      CsRunOptions options = {
+        .out_dir = dir, .progress = FALSE, .quiet = TRUE,
+        .capture = st->finished ? &captured : NULL,
+      };
+      if (!st->finished)
+        cs__sweep_clear_run_dir (dir);
       ok = cs_run (&scenario, &options, &error);
       if (!ok && !g_str_has_prefix (error->message, dir))
         g_prefix_error (&error, "%s: ", dir);
     }
-  g_mutex_lock (&sh->lock);
-  sh->ended++;
-  if (!skipped && ok)
-    sh->executed++;
-  if (!ok)
+  if (st->finished)
     {
-      sh->stop = TRUE;
-      if (sh->failure == NULL || run < sh->failed_run)
-        {
-          g_clear_error (&sh->failure);
-          sh->failure = g_steal_pointer (&error);
-          sh->failed_run = run;
-        }
-      g_clear_error (&error);
+      CsSweepFinished *f = g_new0 (CsSweepFinished, 1);
+      f->run = run;
+      f->output = captured;
+      f->error = error;
+      g_async_queue_push (st->finished, f);
+      return;
     }
-  g_cond_signal (&sh->cond);
-  g_mutex_unlock (&sh->lock);
+  if (!ok)
+    cs__sweep_fail (st, run, 0, g_steal_pointer (&error));
+  g_mutex_lock (&st->lock);
+  st->ended++;
+  if (!skipped && ok)
+    st->executed++;
+  g_cond_signal (&st->cond);
+  g_mutex_unlock (&st->lock);
 }
 
 static void
@@ -675,31 +715,53 @@ draw_progress (guint done, guint total, guint executed, gint64 start)
   fflush (stderr);
 }
 
+/* Sets up @st for @sweep into @dir; the runs to do are those without DIR/runs/ID/summary.json
+ * (on rank 0: the others only label their runs with these paths). */
+static void
+state_init (CsSweepState *st, CsSweep *sweep, const char *dir, guint *kept)
+{
+  *st = (CsSweepState) { .sweep = sweep };
+  g_mutex_init (&st->lock);
+  g_cond_init (&st->cond);
+  st->run_dirs = g_ptr_array_new_with_free_func (g_free);
+  st->todo = g_array_new (FALSE, FALSE, sizeof (guint));
+  *kept = 0;
+  for (guint run = 0; run < sweep->n_runs; run++)
+    {
+      g_autofree char *id = run_id (sweep, run);
+      char *run_dir = g_build_filename (dir, "runs", id, NULL);
+      g_ptr_array_add (st->run_dirs, run_dir);
+      if (cs_mpi_rank () != 0)
+        continue;
+      g_autofree char *summary = g_build_filename (run_dir, "summary.json", NULL);
+      if (g_file_test (summary, G_FILE_TEST_EXISTS))
+        (*kept)++;
+      else
+        g_array_append_val (st->todo, run);
+    }
+}
+
+static void
+state_clear (CsSweepState *st)
+{
+  g_ptr_array_unref (st->run_dirs);
+  g_array_unref (st->todo);
+  g_clear_error (&st->failure);
+  g_mutex_clear (&st->lock);
+  g_cond_clear (&st->cond);
+}
+
 gboolean
 cs_sweep_run (CsSweep *sweep, const CsSweepOptions *options, CsSweepReport *report,
               GError **error)
 {
   const char *dir = options->out_dir;
+  guint rank = cs_mpi_rank (), ranks = cs_mpi_size ();
   CsSweepReport local_report = { .runs = sweep->n_runs };
-  if (!claim_dir (sweep, dir, error) || !write_plan (sweep, dir, error))
+  /* Rank 0 claims the directory and writes the plan before any rank starts. */
+  gboolean claimed = rank != 0 || (claim_dir (sweep, dir, error) && write_plan (sweep, dir, error));
+  if (!cs__sweep_agree (claimed, error))
     return FALSE;
-
-  Shared sh = { .sweep = sweep };
-  g_mutex_init (&sh.lock);
-  g_cond_init (&sh.cond);
-  sh.run_dirs = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GArray) todo = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint run = 0; run < sweep->n_runs; run++)
-    {
-      g_autofree char *id = run_id (sweep, run);
-      char *run_dir = g_build_filename (dir, "runs", id, NULL);
-      g_autofree char *summary = g_build_filename (run_dir, "summary.json", NULL);
-      g_ptr_array_add (sh.run_dirs, run_dir);
-      if (g_file_test (summary, G_FILE_TEST_EXISTS))
-        local_report.kept++;
-      else
-        g_array_append_val (todo, run);
-    }
 
   /* Process-wide state the runs touch, set up once here rather than raced for by the workers:
    * GSL's error handler (a g_once anyway) and the error quarks of the lower layers. */
@@ -707,53 +769,89 @@ cs_sweep_run (CsSweep *sweep, const CsSweepOptions *options, CsSweepReport *repo
   (void) cs_config_error_quark ();
   (void) cs_sweep_error_quark ();
 
+  CsSweepState st;
+  state_init (&st, sweep, dir, &local_report.kept);
+  guint jobs = MAX (1, options->jobs);
+  if (rank != 0)
+    {
+      jobs = MIN (jobs, MAX (sweep->n_runs, 1));
+      gboolean ok = cs__sweep_work (&st, jobs, error);
+      local_report.kept = 0;
+      local_report.executed = st.executed;
+      state_clear (&st);
+      if (report)
+        *report = local_report;
+      return ok;
+    }
+
   gint64 start = g_get_monotonic_time ();
   gboolean progress = options->progress && !options->quiet;
-  if (todo->len > 0)
+  GThreadPool *pool = NULL;
+  jobs = MIN (jobs, MAX (st.todo->len, 1));
+  if (st.todo->len > 0)
     {
-      guint jobs = MAX (1, MIN (options->jobs, todo->len));
       GError *pool_error = NULL;
-      GThreadPool *pool = g_thread_pool_new (worker, &sh, (gint) jobs, TRUE, &pool_error);
+      pool = g_thread_pool_new (cs__sweep_worker, &st, (gint) jobs, TRUE, &pool_error);
       if (pool == NULL)
-        {
-          g_set_error (error, CS_SWEEP_ERROR, CS_SWEEP_ERROR_RUN,
-                       "chainsim: error: cannot start %u threads: %s", jobs, pool_error->message);
-          g_error_free (pool_error);
-          g_ptr_array_unref (sh.run_dirs);
-          g_mutex_clear (&sh.lock);
-          g_cond_clear (&sh.cond);
-          return FALSE;
-        }
-      for (guint i = 0; i < todo->len; i++)
-        g_thread_pool_push (pool, GUINT_TO_POINTER (g_array_index (todo, guint, i) + 1), NULL);
-      g_mutex_lock (&sh.lock);
-      while (sh.ended < todo->len)
-        {
-          if (progress)
-            {
-              guint done = local_report.kept + sh.executed, executed = sh.executed;
-              g_mutex_unlock (&sh.lock);
-              draw_progress (done, sweep->n_runs, executed, start);
-              g_mutex_lock (&sh.lock);
-            }
-          g_cond_wait_until (&sh.cond, &sh.lock, g_get_monotonic_time () + 250000);
-        }
-      g_mutex_unlock (&sh.lock);
-      g_thread_pool_free (pool, FALSE, TRUE);
-      if (progress)
-        {
-          draw_progress (local_report.kept + sh.executed, sweep->n_runs, sh.executed, start);
-          fprintf (stderr, "\r%*s\r", 80, "");
-        }
+        cs__sweep_fail (&st, G_MAXUINT, 0,
+                        g_error_new (CS_SWEEP_ERROR, CS_SWEEP_ERROR_RUN,
+                                     "chainsim: error: cannot start %u threads: %s", jobs,
+                                     pool_error->message));
+      g_clear_error (&pool_error);
     }
-  local_report.executed = sh.executed;
-  gboolean ok = TRUE;
-  if (sh.failure)
+  /* Keeps at most `jobs` runs on the local pool, so that other ranks (when there are) find
+   * work in st.todo too; with MPI, also answers them, waking every 2 ms to look. Waits only
+   * when no local thread is free for a run, and decides so under the lock, so that a run's
+   * end is never missed. */
+  guint pushed = 0;
+  gint64 drawn = 0;
+  for (;;)
     {
-      g_set_error (error, CS_SWEEP_ERROR, CS_SWEEP_ERROR_RUN, "%s (%u of %u runs finished; "
-                   "run the sweep again to resume)", sh.failure->message,
-                   local_report.kept + sh.executed, sweep->n_runs);
-      g_error_free (sh.failure);
+      g_mutex_lock (&st.lock);
+      guint running = pushed - st.ended, executed = st.executed;
+      g_mutex_unlock (&st.lock);
+      guint run;
+      while (pool && running < jobs && cs__sweep_next (&st, &run))
+        {
+          g_thread_pool_push (pool, GUINT_TO_POINTER (run + 1), NULL);
+          pushed++;
+          running++;
+        }
+      gboolean others = ranks > 1 && cs__sweep_serve (&st);
+      gint64 now = g_get_monotonic_time ();
+      if (progress && now - drawn >= 100000)
+        {
+          draw_progress (local_report.kept + executed, sweep->n_runs, executed, start);
+          drawn = now;
+        }
+      g_mutex_lock (&st.lock);
+      gboolean left = !st.stop && st.next < st.todo->len;
+      gboolean done = st.ended == pushed && !others && !left;
+      gboolean idle_thread = pool && pushed - st.ended < jobs && left;
+      if (!done && !idle_thread)
+        g_cond_wait_until (&st.cond, &st.lock, now + (ranks > 1 ? 2000 : 250000));
+      g_mutex_unlock (&st.lock);
+      if (done)
+        break;
+    }
+  if (pool)
+    g_thread_pool_free (pool, FALSE, TRUE);
+  if (drawn > 0)
+    {
+      draw_progress (local_report.kept + st.executed, sweep->n_runs, st.executed, start);
+      fprintf (stderr, "\r%*s\r", 80, "");
+    }
+  local_report.executed = st.executed;
+  gboolean ok = TRUE;
+  GError *local = NULL;
+  if (st.failure)
+    {
+      g_autofree char *where = st.failed_rank > 0 && st.failed_run < sweep->n_runs
+                               ? g_strdup_printf ("on MPI rank %u; ", st.failed_rank)
+                               : g_strdup ("");
+      g_set_error (&local, CS_SWEEP_ERROR, CS_SWEEP_ERROR_RUN, "%s (%s%u of %u runs finished; "
+                   "run the sweep again to resume)", st.failure->message, where,
+                   local_report.kept + st.executed, sweep->n_runs);
       ok = FALSE;
     }
   if (ok)
@@ -761,18 +859,25 @@ cs_sweep_run (CsSweep *sweep, const CsSweepOptions *options, CsSweepReport *repo
       g_autoptr (GPtrArray) keys = g_ptr_array_new ();
       for (guint i = 0; i < sweep->params->len; i++)
         g_ptr_array_add (keys, ((Param *) sweep->params->pdata[i])->key);
-      ok = cs_sweep_aggregate (dir, keys, sweep->n_points, sweep->replicates, sh.run_dirs,
-                               sweep->point_cells, error);
+      ok = cs_sweep_aggregate (dir, keys, sweep->n_points, sweep->replicates, st.run_dirs,
+                               sweep->point_cells, &local);
     }
+  if (ranks > 1)
+    cs__sweep_tell_outcome (&st, ok ? NULL : local);
   double wall = (g_get_monotonic_time () - start) / 1e6;
+  g_autofree char *over = NULL;
+  if (ranks > 1)
+    over = ranks == 2 ? g_strdup_printf (" over 2 MPI ranks (%u runs on rank 1)", st.elsewhere)
+                      : g_strdup_printf (" over %u MPI ranks (%u runs on ranks 1-%u)", ranks,
+                                         st.elsewhere, ranks - 1);
   if (ok && !options->quiet)
     fprintf (stderr, "chainsim: sweep %s: %u runs (%u run now, %u kept from before) in %.1f s "
-             "of wall time; results in %s/sweep.csv\n", sweep->base.name, sweep->n_runs,
-             local_report.executed, local_report.kept, wall, dir);
-  g_ptr_array_unref (sh.run_dirs);
-  g_mutex_clear (&sh.lock);
-  g_cond_clear (&sh.cond);
+             "of wall time%s; results in %s/sweep.csv\n", sweep->base.name, sweep->n_runs,
+             local_report.executed, local_report.kept, wall, over ? over : "", dir);
+  state_clear (&st);
   if (report)
     *report = local_report;
+  if (local)
+    g_propagate_error (error, local);
   return ok;
 }

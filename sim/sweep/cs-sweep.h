@@ -11,7 +11,9 @@
  *   point is loaded and checked before anything runs; an error in a value is located at that
  *   value in the scenario file.
  * - Runs are independent and deterministic; they go on a GThreadPool of `jobs` threads, and
- *   nothing a run writes depends on the thread count or on the order runs finish in.
+ *   nothing a run writes depends on the thread count or on the order runs finish in. Started
+ *   by mpirun as several processes (cs-mpi.h), the runs are spread over the MPI ranks as well
+ *   (cs-sweep-ranks.c): rank 0 alone reads the scenario and writes DIR, the same bytes.
  * - Layout of the sweep directory DIR:
  *     DIR/sweep-definition.txt  what defines the sweep: the scenario's content (as parsed: comments
  *                               and layout do not count), the --set overrides; with its SHA-256
@@ -34,6 +36,7 @@ typedef enum
   CS_SWEEP_ERROR_MISMATCH,  /* DIR holds another sweep, or is not a sweep directory (bad input) */
   CS_SWEEP_ERROR_IO,        /* DIR or a run's files cannot be read or written */
   CS_SWEEP_ERROR_RUN,       /* a run failed */
+  CS_SWEEP_ERROR_MPI,       /* the MPI job cannot run the sweep (see cs-mpi.h) */
 } CsSweepError;
 
 typedef struct _CsSweep CsSweep;

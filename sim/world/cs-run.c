@@ -126,6 +126,11 @@ cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error)
   entry->probe_free (probe);
   if (entry->shared_free)
     entry->shared_free (shared);
+  if (options->capture)
+    {
+      *options->capture = g_steal_pointer (&out);
+      return TRUE;
+    }
   if (!cs_output_commit (out, error))
     return FALSE;
   if (!options->quiet)

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "metrics/cs-output.h"
 #include "world/cs-scenario.h"
 
 typedef struct
@@ -12,8 +13,11 @@ typedef struct
   const char *out_dir;  /* where the results go */
   gboolean progress;    /* a progress line on stderr (wall-clock figures go there only) */
   gboolean quiet;       /* nothing on stderr but errors */
+  CsOutput **capture;   /* when set, nothing is written: the outputs, complete and in memory, are
+                         * returned here for the caller to write or send elsewhere */
 } CsRunOptions;
 
 /* Runs @scenario. Returns FALSE with @error set when the world cannot be built or the outputs
- * cannot be written; the output directory is then left as it was. */
+ * cannot be written; the output directory is then left as it was. The files do not depend on
+ * out_dir, so captured outputs committed elsewhere are the same bytes. */
 gboolean cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error);
