@@ -3,8 +3,6 @@
 #include "metrics/cs-stats.h"
 
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 struct _CsConsensusProbe
 {
@@ -17,7 +15,15 @@ struct _CsConsensusProbe
   GArray *committed;       /* guint8 per height: committed by someone */
   guint64 committed_blocks, committed_tx, view_changes;
   guint64 messages, bytes;
+  guint32 n_nodes;
+  CsTime heal;             /* liveness: the last fault healed (CS_TIME_NEVER: not in the run) */
+  CsTime bound;            /* liveness bound */
+  guint32 tolerated;       /* faulty replicas the protocol tolerates */
+  CsTime last_submit;      /* latest client request (CS_TIME_NEVER: none) */
+  CsLivenessResult liveness;
 };
+
+G_DEFINE_QUARK (cs-consensus-error-quark, cs_consensus_error)
 
 CsConsensusProbe *
 cs_consensus_probe_new (const CsChainLog *log, guint32 n_nodes, guint64 seed,
@@ -31,6 +37,13 @@ cs_consensus_probe_new (const CsChainLog *log, guint32 n_nodes, guint64 seed,
   p->submitted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   p->latency = g_array_new (FALSE, FALSE, sizeof (double));
   p->committed = g_array_new (FALSE, TRUE, 1);
+  p->n_nodes = n_nodes;
+  p->heal = 0;
+  p->bound = CS_TIME_NEVER;
+  p->tolerated = n_nodes;
+  p->last_submit = CS_TIME_NEVER;
+  cs_safety_mark_heal (p->safety, 0);
+  cs_safety_set_fresh_only (p->safety, TRUE);
   return p;
 }
 
@@ -66,6 +79,7 @@ cs_consensus_probe_emit (CsConsensusProbe *p, guint32 node, CsTime now, guint me
     }
   if (metric == CS_CHAIN_TX_SUBMITTED)
     {
+      p->last_submit = now;
       if (!g_hash_table_contains (p->submitted, &key))
         {
           CsTime *t = g_new (CsTime, 1);
@@ -80,12 +94,7 @@ cs_consensus_probe_emit (CsConsensusProbe *p, guint32 node, CsTime now, guint me
   if (!b)
     return;
   if (!cs_safety_commit (p->safety, node, b, now))
-    {
-      if (cs_safety_violations (p->safety) == 1)
-        fprintf (stderr, "chainsim: SAFETY VIOLATION (seed %" G_GUINT64_FORMAT "): %s\n", p->seed,
-                 cs_safety_first_violation (p->safety));
-      return;
-    }
+    return;
   guint32 h = cs_block_height (b);
   if (h >= p->committed->len)
     g_array_set_size (p->committed, h + 1);
@@ -113,8 +122,37 @@ cs_consensus_probe_emit (CsConsensusProbe *p, guint32 node, CsTime now, guint me
 }
 
 void
-cs_consensus_probe_report (CsConsensusProbe *p, CsTime duration, CsJson *j)
+cs_consensus_probe_set_liveness (CsConsensusProbe *p, CsTime heal, CsTime bound,
+                                 guint32 tolerated)
 {
+  p->heal = heal;
+  p->bound = bound;
+  p->tolerated = tolerated;
+  if (heal != CS_TIME_NEVER)
+    cs_safety_mark_heal (p->safety, heal);
+}
+
+const CsLivenessResult *
+cs_consensus_probe_liveness (const CsConsensusProbe *p)
+{
+  return &p->liveness;
+}
+
+static double
+time_or_nan (CsTime t)
+{
+  return t == CS_TIME_NEVER ? NAN : cs_time_to_s (t);
+}
+
+gboolean
+cs_consensus_probe_report (CsConsensusProbe *p, CsTime duration, const gboolean *up,
+                           CsJson *j, GError **error)
+{
+  CsLivenessResult *live = &p->liveness;
+  gboolean requests_after = p->last_submit != CS_TIME_NEVER && p->heal != CS_TIME_NEVER
+    && p->last_submit >= p->heal;
+  cs_liveness_judge (p->safety, p->n_nodes, up, p->heal, p->bound, duration, p->tolerated,
+                     requests_after, live);
   cs_json_key (j, "consensus");
   cs_json_begin_object (j);
   cs_json_kv_int (j, "committed_blocks", (gint64) p->committed_blocks);
@@ -133,12 +171,31 @@ cs_consensus_probe_report (CsConsensusProbe *p, CsTime duration, CsJson *j)
                      p->committed_blocks ? (double) p->messages / p->committed_blocks : NAN);
   cs_json_kv_int (j, "bytes_total", (gint64) p->bytes);
   cs_json_kv_int (j, "safety_violations", (gint64) cs_safety_violations (p->safety));
+  cs_json_kv_string (j, "liveness", cs_liveness_verdict_name (live->verdict));
+  cs_json_kv_double (j, "last_fault_healed_s", time_or_nan (live->heal));
+  cs_json_kv_double (j, "liveness_bound_s", time_or_nan (live->bound));
+  cs_json_kv_int (j, "liveness_checked", live->checked);
+  cs_json_kv_int (j, "liveness_violations",
+                  live->verdict == CS_LIVENESS_VIOLATED ? live->late : 0);
+  cs_json_kv_double (j, "liveness_recovery_s", time_or_nan (live->recovery));
   cs_json_end_object (j);
   if (cs_safety_violations (p->safety))
     {
-      fprintf (stderr, "chainsim: error: safety violated %" G_GUINT64_FORMAT " times; first: %s; "
-               "reproduce with --seed %" G_GUINT64_FORMAT "\n", cs_safety_violations (p->safety),
-               cs_safety_first_violation (p->safety), p->seed);
-      exit (1);
+      g_set_error (error, CS_CONSENSUS_ERROR, CS_CONSENSUS_ERROR_SAFETY,
+                   "chainsim: error: safety violated %" G_GUINT64_FORMAT " times; first: %s; "
+                   "reproduce with --seed %" G_GUINT64_FORMAT, cs_safety_violations (p->safety),
+                   cs_safety_first_violation (p->safety), p->seed);
+      return FALSE;
     }
+  if (live->verdict == CS_LIVENESS_VIOLATED)
+    {
+      g_set_error (error, CS_CONSENSUS_ERROR, CS_CONSENSUS_ERROR_LIVENESS,
+                   "chainsim: error: liveness violated: %u of %u correct replicas committed "
+                   "nothing new within %g s of the last fault healing (at %g s); first: node %u; "
+                   "reproduce with --seed %" G_GUINT64_FORMAT, live->late, live->checked,
+                   cs_time_to_s (live->bound), cs_time_to_s (live->heal), live->first_late,
+                   p->seed);
+      return FALSE;
+    }
+  return TRUE;
 }

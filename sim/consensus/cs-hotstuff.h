@@ -1,5 +1,6 @@
 /* cs-hotstuff.h: chained HotStuff (Yin et al., PODC 2019) over the node context: n >= 3f+1
- * replicas, a rotating leader (view v: replica v mod n), quorum certificates of 2f+1 votes,
+ * replicas, a rotating leader (view v: replica v mod n), quorum certificates of 2f+1 votes
+ * (ceil((n+f+1)/2) when n > 3f+1, so that two quorums always share a correct replica),
  * a pacemaker (a view timer; on timeout a replica sends NEW-VIEW with its highest QC to every
  * replica; f+1 NEW-VIEWs for a higher view make a replica jump to it, and its leader proposes once
  * it holds 2f+1 of them or a fresh QC), the locking rule on the

@@ -1,5 +1,6 @@
 /* cs-pbft.h: PBFT (Castro and Liskov, OSDI 1999) over the node context: n >= 3f+1 replicas,
- * pre-prepare / prepare / commit with 2f+1 quorums, periodic checkpoints (which also bring a
+ * pre-prepare / prepare / commit with quorums of 2f+1 (of ceil((n+f+1)/2) when n > 3f+1, so
+ * that two quorums always share a correct replica), periodic checkpoints (which also bring a
  * lagging or recovered replica up to date: 2f+1 matching checkpoints certify a block and, the
  * chain being hash-linked, all its ancestors), and view changes on timeout. Client transactions
  * are batched by the primary (replica v mod n of view v) into blocks of the chain code: the block
@@ -7,9 +8,14 @@
  * hash-linked chain.
  *
  * Simplifications, stated: one sequence number is in flight at a time (the primary proposes s+1
- * once it has executed s; no watermark window), so a view change carries at most one prepared
- * certificate per replica; NEW-VIEW proofs (the 2f+1 VIEW-CHANGE messages) are not re-verified
- * by backups, so a Byzantine replica is never a lying new primary (it is silent or equivocates).
+ * once it has executed s; no watermark window) and a replica prepares only the sequence number
+ * above the one it executed, so a view change carries at most one prepared certificate per
+ * replica (its highest-view one, kept in stable storage across views); VIEW-CHANGE messages are
+ * truthful and NEW-VIEW proofs (the quorum of VIEW-CHANGE messages) are not re-verified by
+ * backups, so a Byzantine replica is never a lying new primary (it is silent or equivocates).
+ * The new primary starts its view from the highest block a replica of its quorum executed
+ * (committed: a real VIEW-CHANGE would carry the certificate) and proposes again the prepared
+ * block above it of the highest view; a replica that executed that block already votes for it.
  * Every replica, the primary included, multicasts PREPARE: a decision costs n-1 pre-prepares and
  * n(n-1) prepares and n(n-1) commits, the count the issue states (2n(n-1) + n-1).
  *
@@ -67,7 +73,8 @@ typedef struct
 {
   CsTime batch;             /* the primary waits this long after a transaction (default 10ms) */
   CsTime view_timeout;      /* no progress for this long with work outstanding: view change,
-                             * doubled at each further view change without progress (1s) */
+                             * doubled at each further view change without progress, up to
+                             * 8x (1s) */
   gint64 checkpoint_interval; /* a checkpoint every this many sequence numbers (default 16) */
   gint64 max_block_tx;      /* transactions per block at most (default 1000) */
   gint64 byzantine;         /* Byzantine replicas, ids 0..byzantine-1 (default 0) */

@@ -14,6 +14,7 @@ struct _CsSafety
   guint32 *height;        /* per node: highest committed height */
   CsTime heal;            /* CS_TIME_NEVER: not marked */
   CsTime *first_after;    /* per node: first commit at or after heal, CS_TIME_NEVER */
+  gboolean fresh_only;    /* only blocks proposed at or after heal count for liveness */
   guint64 violations;
   char *first_violation;
 };
@@ -65,7 +66,8 @@ cs_safety_commit (CsSafety *c, guint32 node, const CsBlock *block, CsTime now)
     return TRUE;
   guint32 h = cs_block_height (block);
   c->height[node] = MAX (c->height[node], h);
-  if (c->heal != CS_TIME_NEVER && now >= c->heal && c->first_after[node] == CS_TIME_NEVER)
+  if (c->heal != CS_TIME_NEVER && now >= c->heal && c->first_after[node] == CS_TIME_NEVER
+      && (!c->fresh_only || cs_block_timestamp (block) >= c->heal))
     c->first_after[node] = now;
   if (h >= c->by_height->len)
     {
@@ -110,6 +112,26 @@ cs_safety_mark_heal (CsSafety *c, CsTime t)
   c->heal = t;
   for (guint32 i = 0; i < c->n; i++)
     c->first_after[i] = CS_TIME_NEVER;
+}
+
+void
+cs_safety_set_fresh_only (CsSafety *c, gboolean fresh_only)
+{
+  c->fresh_only = fresh_only;
+}
+
+CsTime
+cs_safety_first_after (const CsSafety *c, guint32 node)
+{
+  g_return_val_if_fail (node < c->n, CS_TIME_NEVER);
+  return c->first_after[node];
+}
+
+gboolean
+cs_safety_is_faulty (const CsSafety *c, guint32 node)
+{
+  g_return_val_if_fail (node < c->n, FALSE);
+  return c->faulty[node];
 }
 
 guint32

@@ -5,7 +5,9 @@
  * each commit arrives (O(1): the first block committed at each height is remembered). A replica
  * marked faulty (Byzantine) is ignored.
  * Liveness: after cs_safety_mark_heal (the time the last fault healed), every correct replica
- * must commit some block within a bound; cs_safety_liveness reports the replicas that did not. */
+ * must commit some block within a bound; cs_safety_liveness reports the replicas that did not.
+ * With cs_safety_set_fresh_only, only blocks proposed at or after the heal count (timestamp, the
+ * proposer's clock when it made the block): new requests, not a backlog caught up. */
 #pragma once
 
 #include <glib.h>
@@ -33,6 +35,11 @@ guint32 cs_safety_height (const CsSafety *c, guint32 node);
 
 /* Liveness: the last fault healed at @t; commits from then on are watched. */
 void cs_safety_mark_heal (CsSafety *c, CsTime t);
+/* Counts for liveness only the commits of blocks proposed at or after the heal (default: any). */
+void cs_safety_set_fresh_only (CsSafety *c, gboolean fresh_only);
+/* The first commit of @node counted for liveness (CS_TIME_NEVER: none). */
+CsTime cs_safety_first_after (const CsSafety *c, guint32 node);
+gboolean cs_safety_is_faulty (const CsSafety *c, guint32 node);
 /* Correct replicas (not faulty, and @up[i] TRUE when @up is not NULL) that committed nothing in
  * [heal, heal + bound]: their count; the first is written to @first_late (may be NULL). */
 guint32 cs_safety_liveness (const CsSafety *c, CsTime bound, const gboolean *up,

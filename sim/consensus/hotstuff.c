@@ -113,6 +113,7 @@ typedef struct
   CsBlock *vote_block;
   guint8 *voted;
   guint vote_count;
+  gboolean vote_certified; /* the QC of vote_block was formed */
   GHashTable *nvs;         /* view (>= this replica's) -> NvSet: NEW-VIEW senders */
   GArray *pending;         /* CsTx: to propose */
   GHashTable *waiting;     /* tx key -> CsTx*: submitted here, not yet committed */
@@ -128,7 +129,10 @@ typedef struct { CsTx tx; guint hops; } Forward;
 typedef struct { guint count; guint8 seen[]; } NvSet;
 
 static guint32 n_of (HsNode *h) { return h->s->log.n_nodes; }
-static guint32 quorum (HsNode *h) { return 2 * h->s->f + 1; }
+/* A quorum: ceil((n + f + 1) / 2) replicas, so that any two share f + 1 (one correct at least);
+ * 2f + 1 when n = 3f + 1, more when n is not of that form (2f + 1 of 6 replicas, f = 1, would let
+ * two disjoint halves each certify a different block). */
+static guint32 quorum (HsNode *h) { return (n_of (h) + h->s->f + 2) / 2; }
 static guint32 leader (HsNode *h, guint64 v) { return (guint32) (v % n_of (h)); }
 static guint64 tx_key (const CsTx *tx) { return ((guint64) tx->sender << 32) | (tx->nonce & 0xffffffffu); }
 
@@ -344,6 +348,7 @@ become_ready (CsNodeCtx *ctx, HsNode *h, guint64 view)
 }
 
 static void on_vote (CsNodeCtx *ctx, HsNode *h, guint32 from, guint64 view, CsBlock *b);
+static void certify (CsNodeCtx *ctx, HsNode *h);
 
 static void
 process_proposal (CsNodeCtx *ctx, HsNode *h, guint64 view, CsBlock *b, guint64 qc_view,
@@ -356,6 +361,7 @@ process_proposal (CsNodeCtx *ctx, HsNode *h, guint64 view, CsBlock *b, guint64 q
       return;
     }
   remember (h, b, qc_view, qc_block);
+  certify (ctx, h); /* the votes for it may have come first */
   if (cs_block_n_tx (b))
     h->seen_tx_height = MAX (h->seen_tx_height, cs_block_height (b));
   update_qc (ctx, h, qc_view, qc_block);
@@ -399,17 +405,27 @@ on_vote (CsNodeCtx *ctx, HsNode *h, guint32 from, guint64 view, CsBlock *b)
       h->vote_block = b;
       memset (h->voted, 0, n_of (h));
       h->vote_count = 0;
+      h->vote_certified = FALSE;
     }
   if (h->voted[from])
     return;
   h->voted[from] = 1;
-  if (++h->vote_count == quorum (h))
-    {
-      if (!g_hash_table_contains (h->justify, b))
-        return; /* the proposal itself has not arrived: its QC is useless here */
-      update_qc (ctx, h, view, b);
-      become_ready (ctx, h, view + 1);
-    }
+  h->vote_count++;
+  certify (ctx, h);
+}
+
+/* Forms the QC of the votes collected once they are a quorum and the proposal itself is known.
+ * The votes may arrive first (they travel two hops to the proposal's one, but jittered WAN
+ * latencies do not keep that order): the proposal's arrival then forms it. */
+static void
+certify (CsNodeCtx *ctx, HsNode *h)
+{
+  if (h->vote_certified || h->vote_count < quorum (h) || !h->vote_block
+      || !g_hash_table_contains (h->justify, h->vote_block))
+    return;
+  h->vote_certified = TRUE;
+  update_qc (ctx, h, h->vote_view, h->vote_block);
+  become_ready (ctx, h, h->vote_view + 1);
 }
 
 static void send_new_view (CsNodeCtx *ctx, HsNode *h);

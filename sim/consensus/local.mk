@@ -11,6 +11,7 @@ sim_consensus_libcsconsensus_a_SOURCES = \
 	sim/consensus/cs-raft.h sim/consensus/raft.c sim/consensus/raft-config.c \
 	sim/consensus/cs-consensus-probe.h sim/consensus/cs-consensus-probe.c \
 	sim/consensus/cs-safety.h sim/consensus/cs-safety.c \
+	sim/consensus/cs-liveness.h sim/consensus/cs-liveness.c \
 	sim/consensus/cs-pbft.h sim/consensus/pbft.c \
 	sim/consensus/cs-hotstuff.h sim/consensus/hotstuff.c
 

@@ -28,7 +28,7 @@ static const CsField pbft_fields[] = {
   { .key = "view_timeout", .type = CS_T_DURATION, .offset = offsetof (CsPbftConfig, view_timeout),
     .default_text = "1s", .min = 1e3, .max = 1e15,
     .help = "no progress for this long with work outstanding starts a view change (doubled at "
-            "each further one)" },
+            "each further one, up to 8 times)" },
   { .key = "checkpoint_interval", .type = CS_T_INT,
     .offset = offsetof (CsPbftConfig, checkpoint_interval), .default_text = "16", .min = 1,
     .max = 1e9, .help = "a checkpoint every this many sequence numbers" },
@@ -151,6 +151,8 @@ typedef struct
   CsNodeTimer resend_timer;
   guint vc_backoff;         /* view changes since the last progress */
   gboolean proposing;       /* primary: a block at exec_seq+1 is out */
+  CsMsg *new_view;          /* primary: the NEW-VIEW that started its view (sent again to a
+                             * replica still asking for that view: it was lost), or NULL */
 } PbftNode;
 
 typedef struct { guint64 view, seq; CsBlock *block; } PrePrepare;
@@ -168,7 +170,10 @@ typedef struct { guint32 node; ViewChange vc; } VcEntry;
 typedef struct { guint64 view; CsBlock *base; CsBlock *reprop; } NewView;
 
 static guint32 n_of (PbftNode *p) { return p->s->log.n_nodes; }
-static guint32 quorum (PbftNode *p) { return 2 * p->s->f + 1; }
+/* A quorum: ceil((n + f + 1) / 2) replicas, so that any two share f + 1 (one correct at least);
+ * 2f + 1 when n = 3f + 1, more when n is not of that form (2f + 1 of 6 replicas, f = 1, would let
+ * two disjoint halves each certify a different block). */
+static guint32 quorum (PbftNode *p) { return (n_of (p) + p->s->f + 2) / 2; }
 static guint32 primary_of (PbftNode *p, guint64 v) { return (guint32) (v % n_of (p)); }
 static guint64 tx_key (const CsTx *tx) { return ((guint64) tx->sender << 32) | (tx->nonce & 0xffffffffu); }
 
@@ -331,7 +336,10 @@ arm_view_timer (CsNodeCtx *ctx, PbftNode *p, gboolean restart)
       if (!a || a->len < quorum (p))
         return;
     }
-  CsTime d = p->s->config.view_timeout << MIN (p->vc_backoff, 16u);
+  /* doubled per view change without progress, capped at 8x (as HotStuff's pacemaker): with no
+   * cap, a long fault leaves timers that delay recovery long after it heals (2^k after k
+   * failed views), so that no bound on recovery holds */
+  CsTime d = p->s->config.view_timeout << MIN (p->vc_backoff, 3u);
   p->view_timer = cs_timer_start (ctx, d, CS_PBFT_TIMER_VIEW, NULL);
 }
 
@@ -418,14 +426,15 @@ progress (CsNodeCtx *ctx, PbftNode *p, guint64 seq)
   if (!sl || !sl->pp || sl->pp_view != p->view)
     return;
   const CsHash *h = cs_block_hash (sl->pp);
-  if (!sl->prepared && count_votes (sl, CS_PBFT_MSG_PREPARE, p->view, h) >= quorum (p))
+  /* prepared only at exec_seq+1: a replica that missed the block below waits until it has
+   * executed it, so that its VIEW-CHANGE (which carries the certificate at exec_seq+1) never
+   * leaves out a block it helped to commit */
+  if (!sl->prepared && seq == p->exec_seq + 1
+      && count_votes (sl, CS_PBFT_MSG_PREPARE, p->view, h) >= quorum (p))
     {
       sl->prepared = TRUE;
-      if (seq == p->exec_seq + 1)
-        {
-          disk_set (&p->s->disk_prep[ctx->id], sl->pp);
-          p->s->disk_prep_view[ctx->id] = p->view;
-        }
+      disk_set (&p->s->disk_prep[ctx->id], sl->pp);
+      p->s->disk_prep_view[ctx->id] = p->view;
       if (!silent (ctx, p))
         send_prepare_commit (ctx, p, CS_PBFT_MSG_COMMIT, p->view, seq, h);
     }
@@ -458,8 +467,24 @@ preprepare_free (gpointer x)
 static void
 accept_preprepare (CsNodeCtx *ctx, PbftNode *p, guint64 view, guint64 seq, CsBlock *b)
 {
-  if (view != p->view || p->in_vc || seq <= p->exec_seq)
+  if (view != p->view || p->in_vc)
     return;
+  if (seq <= p->exec_seq)
+    {
+      /* a block this replica executed, proposed again in a new view: its votes help the
+       * replicas that had not executed it (it is the only block that can commit there) */
+      if (cs_block_get_ancestor (p->exec_block, (guint32) seq) == b && !silent (ctx, p))
+        {
+          persist_view (ctx, p, view);
+          for (guint8 type = CS_PBFT_MSG_PREPARE; type <= CS_PBFT_MSG_COMMIT; type++)
+            {
+              VoteMsg *m = g_new (VoteMsg, 1);
+              *m = (VoteMsg) { view, seq, *cs_block_hash (b) };
+              multicast (ctx, p, type, 48, m, g_free);
+            }
+        }
+      return;
+    }
   Slot *sl = slot_get (p, seq);
   if (sl->pp && sl->pp_view == view)
     return; /* the first pre-prepare of a view and seq wins; a conflicting one is ignored */
@@ -644,6 +669,16 @@ start_view_change (CsNodeCtx *ctx, PbftNode *p, guint64 view)
       vc.prep_view = sl->pp_view;
       vc.prep_block = sl->pp;
     }
+  /* the prepared certificate survives the views that followed it (PBFT's P set): a view entered
+   * and left without a new one must not forget it, or a block another replica committed would
+   * no longer be reproposed. Stable storage keeps the highest-view one above the executed. */
+  CsBlock *disk = p->s->disk_prep[ctx->id];
+  if (disk && cs_block_height (disk) == next && cs_block_parent (disk) == p->exec_block
+      && (!vc.prep_block || p->s->disk_prep_view[ctx->id] > vc.prep_view))
+    {
+      vc.prep_view = p->s->disk_prep_view[ctx->id];
+      vc.prep_block = disk;
+    }
   record_vc (p, ctx->id, &vc);
   send_view_change (ctx, p);
   arm_view_timer (ctx, p, TRUE);
@@ -660,6 +695,36 @@ newview_free (gpointer x)
   g_free (m);
 }
 
+/* Drops the votes and pre-prepares of views before @view above the executed sequence; those of
+ * @view itself, which may have arrived before this replica entered it, are kept (they are sent
+ * once: dropping them would stall the view), and so are the blocks seen (for certificates). */
+static void
+forget_older_views (PbftNode *p, guint64 view)
+{
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, p->slots);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      Slot *sl = value;
+      if (*(guint64 *) key <= p->exec_seq)
+        {
+          g_hash_table_iter_remove (&it);
+          continue;
+        }
+      if (sl->pp && sl->pp_view < view)
+        {
+          g_clear_pointer (&sl->pp, cs_block_unref);
+          sl->prepared = FALSE;
+        }
+      guint kept = 0;
+      for (guint i = 0; i < sl->votes->len; i++)
+        if (g_array_index (sl->votes, Vote, i).view >= view)
+          g_array_index (sl->votes, Vote, kept++) = g_array_index (sl->votes, Vote, i);
+      g_array_set_size (sl->votes, kept);
+    }
+}
+
 static void
 enter_view (CsNodeCtx *ctx, PbftNode *p, guint64 view, CsBlock *base, CsBlock *reprop)
 {
@@ -673,8 +738,7 @@ enter_view (CsNodeCtx *ctx, PbftNode *p, guint64 view, CsBlock *base, CsBlock *r
   p->resend_timer = 0;
   p->proposing = FALSE;
   execute_to (ctx, p, base); /* state transfer when behind */
-  /* drop votes and proposals of older views above the executed sequence */
-  g_hash_table_remove_all (p->slots);
+  forget_older_views (p, view);
   if (primary_of (p, view) == ctx->id)
     cs_emit (ctx, CS_PBFT_NEW_VIEW, view, 1);
   /* re-forward what is still waiting */
@@ -686,16 +750,18 @@ enter_view (CsNodeCtx *ctx, PbftNode *p, guint64 view, CsBlock *base, CsBlock *r
     g_array_append_val (again, *(CsTx *) v);
   /* (the table's order depends only on its keys and history: deterministic) */
   g_hash_table_remove_all (p->waiting);
-  if (reprop && cs_block_height (reprop) == p->exec_seq + 1)
+  if (reprop && cs_block_height (reprop) <= p->exec_seq + 1)
     {
+      /* proposed again even by a primary that executed it already: the others may not have */
+      guint64 seq = cs_block_height (reprop);
       if (primary_of (p, view) == ctx->id)
         {
-          p->proposing = TRUE;
+          p->proposing = seq == p->exec_seq + 1;
           for (guint32 i = 0; i < n_of (p); i++)
             if (i != ctx->id)
-              send_preprepare (ctx, p, i, p->exec_seq + 1, reprop);
+              send_preprepare (ctx, p, i, seq, reprop);
         }
-      accept_preprepare (ctx, p, view, p->exec_seq + 1, reprop);
+      accept_preprepare (ctx, p, view, seq, reprop);
     }
   for (guint i = 0; i < again->len; i++)
     route_tx (ctx, p, &g_array_index (again, CsTx, i));
@@ -704,8 +770,9 @@ enter_view (CsNodeCtx *ctx, PbftNode *p, guint64 view, CsBlock *base, CsBlock *r
   maybe_propose (ctx, p);
 }
 
-/* New primary: with 2f+1 VIEW-CHANGE for @view, picks the base (the highest block that f+1
- * replicas executed) and the prepared block on it of the highest view, and starts the view. */
+/* New primary: with a quorum of VIEW-CHANGE for @view, picks the base (the highest block a
+ * replica of the quorum executed) and the prepared block on it of the highest view, and starts
+ * the view. */
 static void
 newview_try (CsNodeCtx *ctx, PbftNode *p, guint64 view)
 {
@@ -714,24 +781,19 @@ newview_try (CsNodeCtx *ctx, PbftNode *p, guint64 view)
   GPtrArray *a = g_hash_table_lookup (p->vcs, &view);
   if (!a || a->len < quorum (p))
     return;
-  guint32 f = p->s->f;
-  /* the base: highest height h such that f+1 reports executed at least h with the same block */
+  /* The base: a replica executes only committed blocks, and a real VIEW-CHANGE carries the
+   * certificate of what it reports (here reports are truthful, see cs-pbft.h), so the highest
+   * executed block of the quorum is committed and every replica may be brought up to it. Taking
+   * less (what f+1 replicas executed, say) would let the new view propose over a block that
+   * fewer had executed and that no longer shows as prepared anywhere. */
   CsBlock *base = p->s->log.genesis;
   for (guint i = 0; i < a->len; i++)
     {
       CsBlock *cand = ((VcEntry *) a->pdata[i])->vc.exec_block;
-      guint32 h = cs_block_height (cand);
-      if (h <= cs_block_height (base))
-        continue;
-      guint agree = 0;
-      for (guint j = 0; j < a->len; j++)
-        {
-          CsBlock *o = ((VcEntry *) a->pdata[j])->vc.exec_block;
-          agree += cs_block_height (o) >= h && cs_block_get_ancestor (o, h) == cand;
-        }
-      if (agree >= f + 1)
+      if (cs_block_height (cand) > cs_block_height (base))
         base = cand;
     }
+  /* the block to propose again at base+1: the prepared one of the highest view */
   CsBlock *reprop = NULL;
   guint64 best_view = 0;
   for (guint i = 0; i < a->len; i++)
@@ -746,8 +808,13 @@ newview_try (CsNodeCtx *ctx, PbftNode *p, guint64 view)
     }
   NewView *m = g_new (NewView, 1);
   *m = (NewView) { view, cs_block_ref (base), reprop ? cs_block_ref (reprop) : NULL };
-  multicast (ctx, p, CS_PBFT_MSG_NEW_VIEW, 64 + (reprop ? cs_block_size (reprop) : 0), m,
-             newview_free);
+  if (p->new_view)
+    cs_msg_unref (p->new_view);
+  p->new_view = cs_msg_new (CS_PBFT_MSG_NEW_VIEW, 64 + (reprop ? cs_block_size (reprop) : 0), m,
+                            newview_free);
+  for (guint32 i = 0; i < n_of (p); i++)
+    if (i != ctx->id)
+      cs_send (ctx, i, p->new_view);
   CsBlock *bref = cs_block_ref (base);
   CsBlock *rref = reprop ? cs_block_ref (reprop) : NULL;
   enter_view (ctx, p, view, bref, rref);
@@ -863,6 +930,14 @@ pbft_on_message (CsNodeCtx *ctx, gpointer state, guint32 from, CsMsg *msg)
     case CS_PBFT_MSG_VIEW_CHANGE:
       {
         const ViewChange *vc = msg->body;
+        if (vc->view == p->view && !p->in_vc && p->new_view
+            && ((const NewView *) p->new_view->body)->view == p->view)
+          {
+            /* still asking for the view this primary started: its NEW-VIEW was lost (without
+             * it, the replica would wait for the view forever once the others moved on) */
+            cs_send (ctx, from, p->new_view);
+            break;
+          }
         if (vc->view < p->view || (vc->view == p->view && !p->in_vc))
           break; /* a view this replica already runs (or left) */
         record_vc (p, from, vc);
@@ -1011,6 +1086,7 @@ pbft_clear (gpointer state)
   g_clear_pointer (&p->pending, g_array_unref);
   g_clear_pointer (&p->waiting, g_hash_table_unref);
   g_clear_pointer (&p->equivocated, g_hash_table_unref);
+  g_clear_pointer (&p->new_view, cs_msg_unref);
 }
 
 static CsBlock *pbft_head (gpointer state) { return ((PbftNode *) state)->exec_block; }

@@ -392,7 +392,19 @@ on_append (CsNodeCtx *ctx, RaftNode *r, guint32 from, const Append *a)
     forward_pending (ctx, r);
   if (a->prev_index > last_index (r) || entry_at (r, a->prev_index)->term != a->prev_term)
     {
-      reply_append (ctx, r, from, FALSE, MIN (last_index (r), a->prev_index - 1));
+      /* The hint: where the leader should resume. After a gap, just past this log's end; after
+       * a conflict, before the first entry of the conflicting term (the Raft thesis' fast
+       * backup, s.5.3: a partitioned leader's hundreds of stale entries cost one round trip,
+       * not one each), never below the commit index (that prefix is the leader's too). */
+      guint64 hint = MIN (last_index (r), a->prev_index - 1);
+      if (a->prev_index <= last_index (r))
+        {
+          guint64 t = entry_at (r, a->prev_index)->term, i = a->prev_index;
+          while (i > r->commit_index + 1 && entry_at (r, i - 1)->term == t)
+            i--;
+          hint = MIN (hint, MAX (i - 1, r->commit_index));
+        }
+      reply_append (ctx, r, from, FALSE, hint);
       return;
     }
   guint64 idx = a->prev_index;

@@ -255,6 +255,60 @@ static const CsSchema loss_burst_schema = {
   .fields = loss_burst_fields,
 };
 
+static const CsField delay_spike_fields[] = {
+  { .key = "at", .type = CS_T_DURATION, .offset = offsetof (CsDelaySpikeConfig, at),
+    .required = TRUE, .min = 0, .max = 1e18, .help = "start" },
+  { .key = "duration", .type = CS_T_DURATION, .offset = offsetof (CsDelaySpikeConfig, duration),
+    .required = TRUE, .min = 1, .max = 1e18, .help = "length" },
+  { .key = "extra", .type = CS_T_DURATION, .offset = offsetof (CsDelaySpikeConfig, extra),
+    .required = TRUE, .min = 1, .max = 1e15,
+    .help = "latency added to every transfer started during the spike" },
+  { .key = "region", .type = CS_T_STRING, .offset = offsetof (CsDelaySpikeConfig, region),
+    .min = NAN, .max = NAN,
+    .help = "only the links from or to this region (absent: every link)" },
+  { NULL }
+};
+
+static const CsSchema delay_spike_schema = {
+  .name = "delay spike",
+  .struct_size = sizeof (CsDelaySpikeConfig),
+  .fields = delay_spike_fields,
+};
+
+/* The keys of a slow episode; slow_nodes adds `node`. */
+#define SLOW_FIELDS \
+  { .key = "at", .type = CS_T_DURATION, .offset = offsetof (CsSlowNodeConfig, at), \
+    .required = TRUE, .min = 0, .max = 1e18, .help = "start" }, \
+  { .key = "duration", .type = CS_T_DURATION, .offset = offsetof (CsSlowNodeConfig, duration), \
+    .required = TRUE, .min = 1, .max = 1e18, .help = "length" }, \
+  { .key = "delay", .type = CS_T_DURATION, .offset = offsetof (CsSlowNodeConfig, delay), \
+    .required = TRUE, .min = 1, .max = 1e15, \
+    .help = "every transfer the node starts meanwhile leaves this late" }
+
+static const CsField slow_node_fields[] = {
+  SLOW_FIELDS,
+  { .key = "node", .type = CS_T_INT, .offset = offsetof (CsSlowNodeConfig, node),
+    .required = TRUE, .min = 0, .max = 4294967294.0, .help = "the slow node's id" },
+  { NULL }
+};
+
+static const CsSchema slow_node_schema = {
+  .name = "slow node",
+  .struct_size = sizeof (CsSlowNodeConfig),
+  .fields = slow_node_fields,
+};
+
+static const CsField slow_leader_fields[] = {
+  SLOW_FIELDS,
+  { NULL }
+};
+
+static const CsSchema slow_leader_schema = {
+  .name = "slow leader",
+  .struct_size = sizeof (CsSlowNodeConfig),
+  .fields = slow_leader_fields,
+};
+
 static const CsField region_outage_item = {
   .type = CS_T_SECTION, .section = &region_outage_schema, .min = NAN, .max = NAN,
 };
@@ -266,6 +320,15 @@ static const CsField partition_item = {
 };
 static const CsField loss_burst_item = {
   .type = CS_T_SECTION, .section = &loss_burst_schema, .min = NAN, .max = NAN,
+};
+static const CsField delay_spike_item = {
+  .type = CS_T_SECTION, .section = &delay_spike_schema, .min = NAN, .max = NAN,
+};
+static const CsField slow_node_item = {
+  .type = CS_T_SECTION, .section = &slow_node_schema, .min = NAN, .max = NAN,
+};
+static const CsField slow_leader_item = {
+  .type = CS_T_SECTION, .section = &slow_leader_schema, .min = NAN, .max = NAN,
 };
 
 /* ---- the section ---- */
@@ -315,6 +378,16 @@ const CsField cs_fault_fields[] = {
   { .key = "loss_bursts", .type = CS_T_LIST, .offset = offsetof (CsFaultConfig, loss_bursts),
     .item = &loss_burst_item, .min = NAN, .max = NAN, .max_len = 1000,
     .help = "periods of message loss: at, duration, loss" },
+  { .key = "delay_spikes", .type = CS_T_LIST, .offset = offsetof (CsFaultConfig, delay_spikes),
+    .item = &delay_spike_item, .min = NAN, .max = NAN, .max_len = 1000,
+    .help = "periods of extra latency on every link or a region's: at, duration, extra, region" },
+  { .key = "slow_nodes", .type = CS_T_LIST, .offset = offsetof (CsFaultConfig, slow_nodes),
+    .item = &slow_node_item, .min = NAN, .max = NAN, .max_len = 1000,
+    .help = "a node sends everything late: at, duration, delay, node" },
+  { .key = "slow_leader", .type = CS_T_LIST, .offset = offsetof (CsFaultConfig, slow_leader),
+    .item = &slow_leader_item, .min = NAN, .max = NAN, .max_len = 1000,
+    .help = "the replica leading at 'at' sends everything late (raft, pbft, hotstuff): at, "
+            "duration, delay" },
   { NULL }
 };
 
@@ -338,7 +411,8 @@ cs_fault_config_any (const CsFaultConfig *c)
     || (c->crash_stop.nodes > 0 && cs_dist_given (&c->crash_stop.at))
     || cs_dist_given (&c->churn.session) || c->churn.joiners > 0
     || len_of (c->regional_outages) > 0 || len_of (c->bursts) > 0
-    || len_of (c->partitions) > 0 || len_of (c->loss_bursts) > 0;
+    || len_of (c->partitions) > 0 || len_of (c->loss_bursts) > 0
+    || len_of (c->delay_spikes) > 0 || len_of (c->slow_nodes) > 0 || len_of (c->slow_leader) > 0;
 }
 
 /* The index of region @name in @net, or -1. */
@@ -402,6 +476,24 @@ cs_fault_config_check_network (const CsFaultConfig *c, const CsNetConfig *net, C
         return fail_item (check, section_key, "bursts", i, "a burst of %" G_GINT64_FORMAT
                           " nodes, but the network has only %" G_GINT64_FORMAT, b->nodes,
                           net->nodes);
+    }
+  for (guint i = 0; i < len_of (c->delay_spikes); i++)
+    {
+      const CsDelaySpikeConfig *d = &g_array_index (c->delay_spikes, CsDelaySpikeConfig, i);
+      if (d->region != NULL && region_index (net, d->region) < 0)
+        {
+          g_autofree char *names = region_list (net);
+          return fail_item (check, section_key, "delay_spikes", i,
+                            "no region '%s' in the network (regions: %s)", d->region, names);
+        }
+    }
+  for (guint i = 0; i < len_of (c->slow_nodes); i++)
+    {
+      const CsSlowNodeConfig *sn = &g_array_index (c->slow_nodes, CsSlowNodeConfig, i);
+      if (sn->node >= net->nodes)
+        return fail_item (check, section_key, "slow_nodes", i, "no node %" G_GINT64_FORMAT
+                          ": the network has %" G_GINT64_FORMAT " nodes (ids 0 to %"
+                          G_GINT64_FORMAT ")", sn->node, net->nodes, net->nodes - 1);
     }
   for (guint i = 0; i < len_of (c->partitions); i++)
     {

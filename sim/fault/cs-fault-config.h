@@ -11,6 +11,9 @@
  *     bursts: [{at: 3h, nodes: 10, window: 120s, down: {dist: fixed, mean: 1h}}]
  *     partitions: [{at: 2h, duration: 30min, groups: [[AP, JP, AU]]}]
  *     loss_bursts: [{at: 1h, duration: 10min, loss: 20%}]
+ *     delay_spikes: [{at: 1h, duration: 5min, extra: 200ms, region: EU}]
+ *     slow_nodes: [{at: 2h, duration: 10min, delay: 2s, node: 3}]
+ *     slow_leader: [{at: 30s, duration: 20s, delay: 2s}]
  *
  * The schedule these describe is drawn by cs-fault-schedule.h. Checks that need the network
  * (region names, node counts) are in cs_fault_config_check_network(), called by the scenario. */
@@ -94,6 +97,27 @@ typedef struct
   double loss;       /* probability that a transfer started meanwhile is lost */
 } CsLossBurstConfig;
 
+/* One element of `delay_spikes:`: extra latency on every transfer started meanwhile (all links,
+ * or those with an end in one region). Spikes in force add up. */
+typedef struct
+{
+  CsTime at;         /* start */
+  CsTime duration;   /* length */
+  CsTime extra;      /* latency added to each transfer */
+  char *region;      /* NULL: every link; else the links from or to this region's nodes */
+} CsDelaySpikeConfig;
+
+/* One element of `slow_nodes:` or `slow_leader:`: a node that sends everything late (overloaded,
+ * a slow disk or CPU in its path): each transfer it starts meanwhile leaves @delay late. */
+typedef struct
+{
+  CsTime at;         /* start */
+  CsTime duration;   /* length */
+  CsTime delay;      /* added to each transfer the node sends */
+  gint64 node;       /* slow_nodes: the node's id; slow_leader: unused (the replica that leads
+                      * at `at`, asked of the protocol when the episode starts) */
+} CsSlowNodeConfig;
+
 /* The section. */
 typedef struct
 {
@@ -104,6 +128,9 @@ typedef struct
   GArray *bursts;            /* CsBurstConfig */
   GArray *partitions;        /* CsPartitionConfig, not overlapping in time */
   GArray *loss_bursts;       /* CsLossBurstConfig */
+  GArray *delay_spikes;      /* CsDelaySpikeConfig */
+  GArray *slow_nodes;        /* CsSlowNodeConfig */
+  GArray *slow_leader;       /* CsSlowNodeConfig (node unused) */
 } CsFaultConfig;
 
 extern const CsSchema cs_fault_schema;
@@ -116,7 +143,7 @@ gboolean cs_fault_config_check (const void *config, CsCheck *check);
 gboolean cs_fault_config_any (const CsFaultConfig *config);
 
 /* The checks that need the network: every region named exists, a partition names a region once,
- * a burst fails no more nodes than there are. Reports through @check: the `faults` section's
+ * a burst fails no more nodes than there are, a slow node exists. Reports through @check: the `faults` section's
  * (@section_key NULL: errors point at the faulty list element), or the scenario's (errors point
  * at @section_key and name the element). */
 gboolean cs_fault_config_check_network (const CsFaultConfig *config, const CsNetConfig *net,

@@ -13,10 +13,15 @@ struct _CsFaultRunner
   CsNet *net;                      /* borrowed */
   guint16 kind;                    /* this runner's engine event kind */
   CsFaultNodeFunc node_func;       /* crash / recover callback, or NULL */
+  CsFaultLeaderFunc leader_func;   /* who leads, for slow_leader episodes, or NULL */
   gpointer user_data;              /* its data */
   GArray *active_losses;           /* guint indices of the loss bursts in force */
   double loss;                     /* largest loss in force */
   guint64 loss_key;                /* hash key of per-transfer loss decisions */
+  CsTime spike_all;                /* sum of the network-wide spikes in force */
+  CsTime *spike_region;            /* per region: sum of its spikes in force (NULL until one) */
+  CsTime *slow_sum;                /* per node: sum of its slow episodes in force (NULL until one) */
+  GArray *slowed;                  /* guint32 per slow episode started: the node slowed */
 };
 
 /* Link filter of the loss bursts: a transfer passes unless its hash falls below the loss. */
@@ -42,6 +47,50 @@ update_loss (CsFaultRunner *r)
     cs_net_set_link_filter (r->net, loss_filter, r, NULL);
   else if (loss == 0 && was)
     cs_net_set_link_filter (r->net, NULL, NULL, NULL);
+}
+
+/* Delay spike @index starts (@sign 1) or ends (-1). */
+static void
+apply_spike (CsFaultRunner *r, guint index, int sign)
+{
+  CsTime extra = sign * cs_fault_schedule_spike_extra (r->schedule, index);
+  gint region = cs_fault_schedule_spike_region (r->schedule, index);
+  if (region < 0)
+    {
+      r->spike_all += extra;
+      cs_net_set_delay (r->net, r->spike_all);
+      return;
+    }
+  if (!r->spike_region)
+    r->spike_region = g_new0 (CsTime, cs_net_n_regions (r->net));
+  r->spike_region[region] += extra;
+  cs_net_set_region_delay (r->net, (guint) region, r->spike_region[region]);
+}
+
+/* Slow episode @index starts (@sign 1: its node is chosen now) or ends (-1). */
+static void
+apply_slow (CsFaultRunner *r, guint index, int sign)
+{
+  if (index >= r->slowed->len)
+    {
+      guint old = r->slowed->len;
+      g_array_set_size (r->slowed, index + 1);
+      for (guint i = old; i <= index; i++)
+        g_array_index (r->slowed, guint32, i) = CS_FAULT_LEADER;
+    }
+  guint32 *node = &g_array_index (r->slowed, guint32, index);
+  if (sign > 0)
+    {
+      *node = cs_fault_schedule_slow_node (r->schedule, index);
+      if (*node == CS_FAULT_LEADER && r->leader_func)
+        *node = r->leader_func (r->user_data);
+    }
+  if (*node == CS_FAULT_LEADER || *node >= cs_net_n_nodes (r->net))
+    return;
+  if (!r->slow_sum)
+    r->slow_sum = g_new0 (CsTime, cs_net_n_nodes (r->net));
+  r->slow_sum[*node] += sign * cs_fault_schedule_slow_delay (r->schedule, index);
+  cs_net_set_node_delay (r->net, *node, r->slow_sum[*node]);
 }
 
 static void
@@ -79,6 +128,14 @@ apply (CsFaultRunner *r, const CsFaultEvent *ev)
           }
       update_loss (r);
       break;
+    case CS_FAULT_SPIKE_START:
+    case CS_FAULT_SPIKE_END:
+      apply_spike (r, ev->index, ev->kind == CS_FAULT_SPIKE_START ? 1 : -1);
+      break;
+    case CS_FAULT_SLOW_START:
+    case CS_FAULT_SLOW_END:
+      apply_slow (r, ev->index, ev->kind == CS_FAULT_SLOW_START ? 1 : -1);
+      break;
     default:
       g_return_if_reached ();
     }
@@ -104,6 +161,14 @@ CsFaultRunner *
 cs_fault_runner_new (const CsFaultSchedule *schedule, CsEngine *engine, CsNet *net,
                      CsFaultNodeFunc node_func, gpointer user_data)
 {
+  return cs_fault_runner_new_full (schedule, engine, net, node_func, NULL, user_data);
+}
+
+CsFaultRunner *
+cs_fault_runner_new_full (const CsFaultSchedule *schedule, CsEngine *engine, CsNet *net,
+                          CsFaultNodeFunc node_func, CsFaultLeaderFunc leader_func,
+                          gpointer user_data)
+{
   g_return_val_if_fail (cs_fault_schedule_n_nodes (schedule) == cs_net_n_nodes (net), NULL);
   CsFaultRunner *r = g_new0 (CsFaultRunner, 1);
   r->schedule = schedule;
@@ -111,6 +176,8 @@ cs_fault_runner_new (const CsFaultSchedule *schedule, CsEngine *engine, CsNet *n
   r->engine = engine;
   r->net = net;
   r->node_func = node_func;
+  r->leader_func = leader_func;
+  r->slowed = g_array_new (FALSE, FALSE, sizeof (guint32));
   r->user_data = user_data;
   r->active_losses = g_array_new (FALSE, FALSE, sizeof (guint));
   r->loss_key = cs_fault_schedule_loss_key (schedule);
@@ -125,6 +192,9 @@ cs_fault_runner_free (CsFaultRunner *r)
   if (!r)
     return;
   g_array_unref (r->active_losses);
+  g_array_unref (r->slowed);
+  g_free (r->spike_region);
+  g_free (r->slow_sum);
   g_free (r);
 }
 
@@ -132,4 +202,10 @@ double
 cs_fault_runner_loss (const CsFaultRunner *r)
 {
   return r->loss;
+}
+
+guint32
+cs_fault_runner_slowed (const CsFaultRunner *r, guint index)
+{
+  return index < r->slowed->len ? g_array_index (r->slowed, guint32, index) : CS_FAULT_LEADER;
 }

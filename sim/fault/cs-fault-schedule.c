@@ -49,6 +49,11 @@ struct _CsFaultSchedule
   char **region_names;      /* the regions' names */
   GArray *partition_groups; /* guint32 * (n_regions each) per partition */
   GArray *losses;           /* double per loss burst */
+  GArray *spike_extra;      /* CsTime per delay spike */
+  GArray *spike_region;     /* gint per delay spike (-1: every link) */
+  GArray *slow_delay;       /* CsTime per slow episode (slow_nodes, then slow_leader) */
+  GArray *slow_node;        /* guint32 per slow episode (CS_FAULT_LEADER: the leader) */
+  gboolean unhealed;        /* a network fault is in force at the horizon */
   guint64 loss_key;         /* key of the per-transfer loss decisions */
   CsFaultStats stats;       /* counts (uptime filled in at the end) */
 };
@@ -356,6 +361,22 @@ merge_intervals (CsFaultSchedule *s, GArray *intervals)
   s->periods = (Period *) g_array_free (periods, FALSE);
 }
 
+/* A network fault in force over [at, at + duration): its start event (@start_kind) and end event
+ * (the next kind), both clipped to the horizon; counts it in @count. */
+static void
+add_window (CsFaultSchedule *s, CsTime at, CsTime duration, guint32 index, CsFaultKind start_kind,
+            guint64 *count)
+{
+  if (at >= s->horizon)
+    return;
+  (*count)++;
+  push_event (s, at, index, start_kind, 0);
+  if (duration < s->horizon - at)
+    push_event (s, at + duration, index, start_kind + 1, 0);
+  else
+    s->unhealed = TRUE;
+}
+
 static void
 add_network_events (CsFaultSchedule *s, const CsFaultConfig *c, const CsNet *net)
 {
@@ -380,6 +401,8 @@ add_network_events (CsFaultSchedule *s, const CsFaultConfig *c, const CsNet *net
           push_event (s, p->at, j, CS_FAULT_PARTITION, 0);
           if (p->at + p->duration < s->horizon)
             push_event (s, p->at + p->duration, j, CS_FAULT_HEAL, 0);
+          else
+            s->unhealed = TRUE;
         }
     }
   for (guint j = 0; c->loss_bursts && j < c->loss_bursts->len; j++)
@@ -392,8 +415,31 @@ add_network_events (CsFaultSchedule *s, const CsFaultConfig *c, const CsNet *net
           push_event (s, l->at, j, CS_FAULT_LOSS_START, 0);
           if (l->at + l->duration < s->horizon)
             push_event (s, l->at + l->duration, j, CS_FAULT_LOSS_END, 0);
+          else
+            s->unhealed = TRUE;
         }
     }
+  for (guint j = 0; c->delay_spikes && j < c->delay_spikes->len; j++)
+    {
+      const CsDelaySpikeConfig *d = &g_array_index (c->delay_spikes, CsDelaySpikeConfig, j);
+      gint region = d->region ? find_region (net, d->region) : -1;
+      g_return_if_fail (d->region == NULL || region >= 0); /* checked at load */
+      g_array_append_val (s->spike_extra, d->extra);
+      g_array_append_val (s->spike_region, region);
+      add_window (s, d->at, d->duration, j, CS_FAULT_SPIKE_START, &s->stats.delay_spikes);
+    }
+  /* slow episodes: slow_nodes, then slow_leader, numbered on */
+  const GArray *lists[] = { c->slow_nodes, c->slow_leader };
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint j = 0; lists[l] && j < lists[l]->len; j++)
+      {
+        const CsSlowNodeConfig *sn = &g_array_index (lists[l], CsSlowNodeConfig, j);
+        guint32 node = l == 0 ? (guint32) sn->node : CS_FAULT_LEADER;
+        g_array_append_val (s->slow_delay, sn->delay);
+        g_array_append_val (s->slow_node, node);
+        add_window (s, sn->at, sn->duration, s->slow_delay->len - 1, CS_FAULT_SLOW_START,
+                    &s->stats.slow_episodes);
+      }
 }
 
 CsFaultSchedule *
@@ -415,6 +461,10 @@ cs_fault_schedule_new (const CsFaultConfig *config, const CsNet *net, guint64 se
     s->region_names[r] = g_strdup (cs_net_region_name (net, r));
   s->partition_groups = g_array_new (FALSE, FALSE, sizeof (guint32 *));
   s->losses = g_array_new (FALSE, FALSE, sizeof (double));
+  s->spike_extra = g_array_new (FALSE, FALSE, sizeof (CsTime));
+  s->spike_region = g_array_new (FALSE, FALSE, sizeof (gint));
+  s->slow_delay = g_array_new (FALSE, FALSE, sizeof (CsTime));
+  s->slow_node = g_array_new (FALSE, FALSE, sizeof (guint32));
   s->loss_key = cs_mix64 (seed ^ cs_mix64 (cs_stream_id (CS_STREAM_FAULT,
                                                          (guint64) CAUSE_LOSS << 32)));
 
@@ -450,6 +500,10 @@ cs_fault_schedule_free (CsFaultSchedule *s)
     g_free (g_array_index (s->partition_groups, guint32 *, i));
   g_array_unref (s->partition_groups);
   g_array_unref (s->losses);
+  g_array_unref (s->spike_extra);
+  g_array_unref (s->spike_region);
+  g_array_unref (s->slow_delay);
+  g_array_unref (s->slow_node);
   g_free (s);
 }
 
@@ -493,6 +547,42 @@ cs_fault_schedule_loss (const CsFaultSchedule *s, guint index)
   return g_array_index (s->losses, double, index);
 }
 
+CsTime
+cs_fault_schedule_spike_extra (const CsFaultSchedule *s, guint index)
+{
+  g_return_val_if_fail (index < s->spike_extra->len, 0);
+  return g_array_index (s->spike_extra, CsTime, index);
+}
+
+gint
+cs_fault_schedule_spike_region (const CsFaultSchedule *s, guint index)
+{
+  g_return_val_if_fail (index < s->spike_region->len, -1);
+  return g_array_index (s->spike_region, gint, index);
+}
+
+CsTime
+cs_fault_schedule_slow_delay (const CsFaultSchedule *s, guint index)
+{
+  g_return_val_if_fail (index < s->slow_delay->len, 0);
+  return g_array_index (s->slow_delay, CsTime, index);
+}
+
+guint32
+cs_fault_schedule_slow_node (const CsFaultSchedule *s, guint index)
+{
+  g_return_val_if_fail (index < s->slow_node->len, CS_FAULT_LEADER);
+  return g_array_index (s->slow_node, guint32, index);
+}
+
+CsTime
+cs_fault_schedule_last_heal (const CsFaultSchedule *s)
+{
+  if (s->unhealed)
+    return CS_TIME_NEVER;
+  return s->events->len ? g_array_index (s->events, CsFaultEvent, s->events->len - 1).time : 0;
+}
+
 guint64
 cs_fault_schedule_loss_key (const CsFaultSchedule *s)
 {
@@ -521,7 +611,8 @@ cs_fault_schedule_stats (const CsFaultSchedule *s, CsFaultStats *stats)
 }
 
 static const char *const kind_names[] = {
-  "down", "up", "partition", "heal", "loss_start", "loss_end",
+  "down", "up", "partition", "heal", "loss_start", "loss_end", "spike_start", "spike_end",
+  "slow_start", "slow_end",
 };
 
 void
@@ -558,9 +649,32 @@ cs_fault_schedule_write_csv (const CsFaultSchedule *s, GString *out)
       else if (ev->kind == CS_FAULT_LOSS_START)
         g_string_append_printf (detail, "burst %u loss %g", ev->index,
                                 cs_fault_schedule_loss (s, ev->index));
+      else if (ev->kind == CS_FAULT_SPIKE_START)
+        {
+          gint r = cs_fault_schedule_spike_region (s, ev->index);
+          g_string_append_printf (detail, "spike %u extra %gs %s", ev->index,
+                                  cs_time_to_s (cs_fault_schedule_spike_extra (s, ev->index)),
+                                  r < 0 ? "all" : s->region_names[r]);
+        }
+      else if (ev->kind == CS_FAULT_SLOW_START)
+        {
+          guint32 node = cs_fault_schedule_slow_node (s, ev->index);
+          g_string_append_printf (detail, "slow %u delay %gs ", ev->index,
+                                  cs_time_to_s (cs_fault_schedule_slow_delay (s, ev->index)));
+          if (node == CS_FAULT_LEADER)
+            g_string_append (detail, "leader");
+          else
+            g_string_append_printf (detail, "node %u", node);
+        }
       else
-        g_string_append_printf (detail, "%s %u", ev->kind <= CS_FAULT_HEAL ? "partition"
-                                                                           : "burst", ev->index);
+        {
+          static const char *const what[] = {
+            [CS_FAULT_PARTITION] = "partition", [CS_FAULT_HEAL] = "partition",
+            [CS_FAULT_LOSS_END] = "burst", [CS_FAULT_SPIKE_END] = "spike",
+            [CS_FAULT_SLOW_END] = "slow",
+          };
+          g_string_append_printf (detail, "%s %u", what[ev->kind], ev->index);
+        }
       cs_csv_string (csv, detail->str);
       cs_csv_end_row (csv);
     }

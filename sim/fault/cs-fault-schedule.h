@@ -1,7 +1,9 @@
 /* cs-fault-schedule.h: the fault trace of a run, drawn before the run from the scenario's
  * `faults:` section and the seed alone, as a time-sorted list of events: node down / node up,
- * partition / heal, loss burst start / end. Nothing a protocol does can change it, so any number
- * of worlds (one per redundancy strategy, say) replay exactly the same failures.
+ * partition / heal, loss burst start / end, delay spike start / end, slow node start / end.
+ * Nothing a protocol does can change it, so any number of worlds (one per redundancy strategy,
+ * say) replay exactly the same failures. (One exception, by design: the node a `slow_leader`
+ * episode slows is the replica leading when it starts, which the runner asks the protocol.)
  *
  * How it is drawn: every cause (crash-recover periods, crash-stop, churn, regional outages,
  * bursts) first produces down intervals per node from its own random stream
@@ -27,7 +29,14 @@ typedef enum
   CS_FAULT_HEAL,        /* partition `index` ends */
   CS_FAULT_LOSS_START,  /* loss burst `index` starts */
   CS_FAULT_LOSS_END,    /* loss burst `index` ends */
+  CS_FAULT_SPIKE_START, /* delay spike `index` starts */
+  CS_FAULT_SPIKE_END,   /* delay spike `index` ends */
+  CS_FAULT_SLOW_START,  /* slow episode `index` starts (slow_nodes first, then slow_leader) */
+  CS_FAULT_SLOW_END,    /* slow episode `index` ends */
 } CsFaultKind;
+
+/* cs_fault_schedule_slow_node() of a slow_leader episode: the leader when it starts. */
+#define CS_FAULT_LEADER G_MAXUINT32
 
 /* Flags of CS_FAULT_NODE_DOWN. */
 enum
@@ -58,6 +67,8 @@ typedef struct
   guint64 bursts;           /* bursts drawn */
   guint64 partitions;       /* partitions started */
   guint64 loss_bursts;      /* loss bursts started */
+  guint64 delay_spikes;     /* delay spikes started */
+  guint64 slow_episodes;    /* slow node and slow leader episodes started */
   double uptime;            /* fraction of node-time up over [0, horizon) */
 } CsFaultStats;
 
@@ -85,6 +96,22 @@ const guint32 *cs_fault_schedule_partition_groups (const CsFaultSchedule *schedu
 
 /* Loss burst @index: its loss probability. */
 double cs_fault_schedule_loss (const CsFaultSchedule *schedule, guint index);
+
+/* Delay spike @index: its extra latency, and its region (-1: every link). */
+CsTime cs_fault_schedule_spike_extra (const CsFaultSchedule *schedule, guint index);
+gint cs_fault_schedule_spike_region (const CsFaultSchedule *schedule, guint index);
+
+/* Slow episode @index: the delay added to what the node sends, and the node (CS_FAULT_LEADER:
+ * the replica leading when the episode starts). */
+CsTime cs_fault_schedule_slow_delay (const CsFaultSchedule *schedule, guint index);
+guint32 cs_fault_schedule_slow_node (const CsFaultSchedule *schedule, guint index);
+
+/* The time the last fault healed: that of the last event (a recovery, a heal, the end of a burst,
+ * spike or slow episode; or a crash, since a node that stays down changes what the others must
+ * do). CS_TIME_NEVER when a network fault (partition, loss burst, spike, slow episode) is still in
+ * force at the horizon; 0 when nothing happens at all. Nodes down at the horizon do not count:
+ * a checker leaves them out. */
+CsTime cs_fault_schedule_last_heal (const CsFaultSchedule *schedule);
 
 /* A key for the loss bursts' per-transfer decisions, derived from the seed. */
 guint64 cs_fault_schedule_loss_key (const CsFaultSchedule *schedule);

@@ -55,4 +55,9 @@ struct _CsNet
   CsNetLinkFilter filter;       /* user rule, or NULL */
   gpointer filter_data;         /* its user data */
   GDestroyNotify filter_destroy; /* frees filter_data, or NULL */
+
+  guint64 n_delays;             /* extra delays below that are not 0 (a fast path when none) */
+  CsTime delay;                 /* network-wide extra latency */
+  CsTime *region_delay;         /* per region, or NULL (all 0) */
+  CsTime *node_delay;           /* per sending node, or NULL (all 0) */
 };

@@ -185,6 +185,8 @@ cs_net_free (CsNet *net)
   g_free (net->down_free);
   g_free (net->node_down);
   g_free (net->node_group);
+  g_free (net->region_delay);
+  g_free (net->node_delay);
   cs__peer_graph_clear (&net->graph);
   g_free (net);
 }
@@ -386,6 +388,8 @@ cs_net_transfer_send (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 
     return CS_TIME_NEVER;
 
   lat = cs_net_latency_sample (net, src, dst, rng);
+  if (net->n_delays)
+    lat = time_add (lat, cs_net_extra_delay (net, src, dst));
   lost = net->loss > 0 && gsl_rng_uniform (rng) < net->loss;
   if (net->bandwidth_model == CS_BANDWIDTH_NONE)
     return lost ? CS_TIME_NEVER : time_add (now, lat);
@@ -535,6 +539,55 @@ cs_net_set_link_filter (CsNet *net, CsNetLinkFilter filter, gpointer user_data,
   net->filter = filter;
   net->filter_data = user_data;
   net->filter_destroy = destroy;
+}
+
+/* Sets *@slot to @extra, keeping the count of non-zero delays (n_delays) up to date. */
+static void
+set_delay (CsNet *net, CsTime *slot, CsTime extra)
+{
+  if (*slot != 0)
+    net->n_delays--;
+  if (extra != 0)
+    net->n_delays++;
+  *slot = extra;
+}
+
+void
+cs_net_set_delay (CsNet *net, CsTime extra)
+{
+  g_return_if_fail (net != NULL && extra >= 0);
+  set_delay (net, &net->delay, extra);
+}
+
+void
+cs_net_set_region_delay (CsNet *net, guint region, CsTime extra)
+{
+  g_return_if_fail (net != NULL && region < net->n_regions && extra >= 0);
+  if (!net->region_delay)
+    net->region_delay = g_new0 (CsTime, net->n_regions);
+  set_delay (net, &net->region_delay[region], extra);
+}
+
+void
+cs_net_set_node_delay (CsNet *net, guint32 node, CsTime extra)
+{
+  g_return_if_fail (net != NULL && node < net->n_nodes && extra >= 0);
+  if (!net->node_delay)
+    net->node_delay = g_new0 (CsTime, net->n_nodes);
+  set_delay (net, &net->node_delay[node], extra);
+}
+
+CsTime
+cs_net_extra_delay (const CsNet *net, guint32 src, guint32 dst)
+{
+  g_return_val_if_fail (net != NULL && src < net->n_nodes && dst < net->n_nodes, 0);
+  CsTime d = net->delay;
+  if (net->region_delay)
+    d = time_add (d, MAX (net->region_delay[net->node_region[src]],
+                          net->region_delay[net->node_region[dst]]));
+  if (net->node_delay)
+    d = time_add (d, net->node_delay[src]);
+  return d;
 }
 
 gboolean

@@ -5,7 +5,8 @@
  *
  * Transfer model (bandwidth_model: serialized), integer ns throughout:
  *   up_start = max (now, up_free[src]);  up_end = up_start + bytes*8/upload[src]
- *   lat      = one latency sample (region matrix mean, jitter)
+ *   lat      = one latency sample (region matrix mean, jitter), plus any extra delay in force
+ *              (delay spikes, slow senders: cs_net_set_delay and friends)
  *   first    = up_start + lat                 (the first byte reaches dst; an event there)
  *   down     = max (down_free[dst], first) + bytes*8/download[dst]  (-> down_free[dst])
  *   arrival  = max (down, up_end + lat + slow)  (the time the LAST byte arrives)
@@ -140,6 +141,17 @@ typedef gboolean (*CsNetLinkFilter) (guint32 src, guint32 dst, CsTime now, gpoin
  * when @net is freed. */
 void cs_net_set_link_filter (CsNet *net, CsNetLinkFilter filter, gpointer user_data,
                              GDestroyNotify destroy);
+
+/* Extra latency (delay spikes, slow nodes): every transfer started while it is set takes this
+ * much longer to arrive, on top of its latency sample (no random stream is consumed). A
+ * transfer from @src to @dst gets the sum of: the network-wide delay, the larger of its two ends'
+ * region delays, and @src's own sending delay. All start at 0; per-node and per-region tables are
+ * allocated at first use (none is kept until a delay is set). */
+void cs_net_set_delay (CsNet *net, CsTime extra);
+void cs_net_set_region_delay (CsNet *net, guint region, CsTime extra);
+void cs_net_set_node_delay (CsNet *net, guint32 node, CsTime extra);
+/* The extra latency of a transfer from @src to @dst started now. */
+CsTime cs_net_extra_delay (const CsNet *net, guint32 src, guint32 dst);
 
 /* Whether a transfer from @src to @dst at @now would pass (both up, same group, filter). */
 gboolean cs_net_can_reach (const CsNet *net, CsTime now, guint32 src, guint32 dst);

@@ -27,28 +27,32 @@ fault_to_world (guint32 node, gboolean up, guint flags, gpointer world)
     cs_world_crash (world, node, (flags & CS_FAULT_DISK_LOST) != 0);
 }
 
-/* Plays @schedule (borrowed) into @world; the runner is freed with the world. */
+/* Plays @schedule (borrowed) into @world, slow_leader episodes slowing the node @leader (may be
+ * NULL) names; the runner is freed with the world. */
 static void
-play_faults (const CsFaultSchedule *schedule, CsWorld *world)
+play_faults (const CsFaultSchedule *schedule, CsWorld *world, CsFaultLeaderFunc leader)
 {
-  CsFaultRunner *runner = cs_fault_runner_new (schedule, cs_world_engine (world),
-                                               cs_world_net (world), fault_to_world, world);
+  CsFaultRunner *runner = cs_fault_runner_new_full (schedule, cs_world_engine (world),
+                                                    cs_world_net (world), fault_to_world, leader,
+                                                    world);
   cs_world_attach (world, runner, (GDestroyNotify) cs_fault_runner_free);
 }
 
 /* Draws the scenario's fault schedule (`faults:`) and plays it into @world, before the world
  * starts (nodes down at time 0 are then not started). Every entry's plan calls this; a protocol
- * whose nodes cannot yet recover from a crash simply does not. No-op without faults. */
-static void
-plan_faults (const CsScenario *scenario, CsWorld *world)
+ * whose nodes cannot yet recover from a crash simply does not. Returns the schedule (owned by
+ * the world), NULL without faults. */
+static const CsFaultSchedule *
+plan_faults (const CsScenario *scenario, CsWorld *world, CsFaultLeaderFunc leader)
 {
   if (!cs_fault_config_any (&scenario->faults))
-    return;
+    return NULL;
   CsFaultSchedule *schedule = cs_fault_schedule_new (&scenario->faults, cs_world_net (world),
                                                      (guint64) scenario->seed,
                                                      scenario->duration);
   cs_world_attach (world, schedule, (GDestroyNotify) cs_fault_schedule_free);
-  play_faults (schedule, world);
+  play_faults (schedule, world, leader);
+  return schedule;
 }
 
 /* ---- gossip ---- */
@@ -72,10 +76,12 @@ gossip_probe_emit (guint32 node, CsTime now, guint metric, guint64 key, double v
   cs_gossip_probe_emit (probe, node, now, metric, key, value);
 }
 
-static void
-gossip_probe_report (gpointer probe, const CsScenario *scenario, CsJson *summary, CsOutput *out)
+static gboolean
+gossip_probe_report (gpointer probe, const CsScenario *scenario, CsJson *summary, CsOutput *out,
+                     GError **error)
 {
   cs_gossip_probe_report (probe, summary, out);
+  return TRUE;
 }
 
 static void
@@ -93,7 +99,7 @@ inject_origination (guint32 node, CsTime at, guint64 id, gpointer world)
 static void
 gossip_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng)
 {
-  plan_faults (scenario, world);
+  plan_faults (scenario, world, NULL);
   cs_gossip_plan (&scenario->gossip, cs_net_n_nodes (cs_world_net (world)), rng,
                   scenario->duration, inject_origination, world);
 }
@@ -134,11 +140,12 @@ nakamoto_probe_emit (guint32 node, CsTime now, guint metric, guint64 key, double
   cs_chain_probe_emit (probe, node, now, metric, key, value);
 }
 
-static void
+static gboolean
 nakamoto_probe_report (gpointer probe, const CsScenario *scenario, CsJson *summary,
-                       CsOutput *out)
+                       CsOutput *out, GError **error)
 {
   cs_chain_probe_report (probe, summary, out);
+  return TRUE;
 }
 
 static void
@@ -173,11 +180,13 @@ storage_probe_new (const CsScenario *scenario, CsNet *net, gpointer shared)
   return shared; /* strategy 0 measures itself; the service reports them all */
 }
 
-static void
-storage_probe_report (gpointer probe, const CsScenario *scenario, CsJson *summary, CsOutput *out)
+static gboolean
+storage_probe_report (gpointer probe, const CsScenario *scenario, CsJson *summary, CsOutput *out,
+                      GError **error)
 {
   CsStorageService *svc = cs_storage_strategy_service (probe);
   cs_storage_service_report (svc, cs_storage_service_now (svc), summary, out);
+  return TRUE;
 }
 
 static void
@@ -221,15 +230,16 @@ storage_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_r
       cs_world_set_lifecycle (w, cs_storage_strategy_node_event, strategy);
       cs_storage_strategy_bind (strategy, engine, inject_into_world, w);
       if (faults)
-        play_faults (faults, w);
+        play_faults (faults, w, NULL);
       if (i > 0)
         cs_world_start (w); /* cs_run starts the first world */
     }
 }
 
-/* ---- raft ----
- * The shared data is a CsRaftShared; the probe a CsConsensusProbe (with the safety checker). The
- * world is remembered for the traffic figures of the report. */
+/* ---- raft, pbft, hotstuff ----
+ * The shared data is the protocol's (CsRaftShared, ...); the probe a CsConsensusProbe (with the
+ * safety and liveness checkers). The world is remembered for the traffic figures and the nodes'
+ * states at the end of the run. */
 
 typedef struct
 {
@@ -266,15 +276,85 @@ consensus_probe_emit (guint32 node, CsTime now, guint metric, guint64 key, doubl
   cs_consensus_probe_emit (((ConsensusRun *) probe)->probe, node, now, metric, key, value);
 }
 
-static void
+static gboolean
 consensus_probe_report (gpointer probe, const CsScenario *scenario, CsJson *summary,
-                        CsOutput *out)
+                        CsOutput *out, GError **error)
 {
   ConsensusRun *run = probe;
   CsWorldTraffic t;
   cs_world_traffic (run->world, &t);
   cs_consensus_probe_set_traffic (run->probe, t.messages_sent, t.bytes_sent);
-  cs_consensus_probe_report (run->probe, cs_engine_now (cs_world_engine (run->world)), summary);
+  guint32 n = cs_net_n_nodes (cs_world_net (run->world));
+  g_autofree gboolean *up = g_new (gboolean, n);
+  for (guint32 i = 0; i < n; i++)
+    up[i] = cs_world_node_is_up (run->world, i);
+  return cs_consensus_probe_report (run->probe, cs_engine_now (cs_world_engine (run->world)), up,
+                                    summary, error);
+}
+
+/* The liveness bound when the scenario leaves it 0, from the protocol's timeouts (cs-liveness.h):
+ *  - PBFT and HotStuff: view timers double up to 8 view_timeout; after a heal the replicas may
+ *    wait out one such timer, one more per faulty replica that may lead next (f), one more when
+ *    their timers are out of step (a replica that recovered during the fault), and the views that
+ *    commit take a few view_timeout: view_timeout x (8 (f + 2) + 4). The slowest of 2000 random
+ *    fault mixes each (make check-long) took 18 view_timeout (HotStuff, f = 1: the bound is 28;
+ *    PBFT's slowest, 14);
+ *  - Raft: no such argument holds for randomized elections (a replica cut off by a partition
+ *    returns with a higher term and disrupts elections, Raft having no pre-vote here), so the
+ *    bound is empirical: 25 election_max, where 5000 random fault mixes (make check-long) all
+ *    recovered within 19 election_max. */
+static CsTime
+default_liveness_bound (const CsScenario *scenario, guint32 n)
+{
+  CsTime f = (n - 1) / 3;
+  switch (scenario->protocol)
+    {
+    case CS_PROTOCOL_RAFT:
+      return 25 * scenario->raft.election_max;
+    case CS_PROTOCOL_PBFT:
+      return scenario->pbft.view_timeout * (8 * (f + 2) + 4);
+    case CS_PROTOCOL_HOTSTUFF:
+      return scenario->hotstuff.view_timeout * (8 * (f + 2) + 4);
+    default:
+      return CS_TIME_NEVER;
+    }
+}
+
+/* Sets the liveness check of @run from the fault schedule (NULL: no faults, judged from time 0). */
+static void
+plan_liveness (const CsScenario *scenario, ConsensusRun *run, const CsFaultSchedule *faults,
+               guint32 tolerated)
+{
+  guint32 n = cs_net_n_nodes (cs_world_net (run->world));
+  CsTime bound = scenario->consensus.liveness_bound ? scenario->consensus.liveness_bound
+                                                    : default_liveness_bound (scenario, n);
+  CsTime heal = faults ? cs_fault_schedule_last_heal (faults) : 0;
+  cs_consensus_probe_set_liveness (run->probe, heal, bound, tolerated);
+}
+
+/* The view most up replicas are in (ties: the higher), from @view_of each state; G_MAXUINT64
+ * when every replica is down. For the leaders of PBFT and HotStuff. */
+static guint64
+common_view (CsWorld *world, guint64 (*view_of) (gpointer state))
+{
+  guint32 n = cs_net_n_nodes (cs_world_net (world));
+  guint64 best = G_MAXUINT64;
+  guint32 best_count = 0;
+  for (guint32 i = 0; i < n; i++)
+    {
+      if (!cs_world_node_is_up (world, i))
+        continue;
+      guint64 v = view_of (cs_world_node_state (world, i));
+      guint32 count = 0;
+      for (guint32 k = 0; k < n; k++)
+        count += cs_world_node_is_up (world, k) && view_of (cs_world_node_state (world, k)) == v;
+      if (count > best_count || (count == best_count && v > best))
+        {
+          best = v;
+          best_count = count;
+        }
+    }
+  return best;
 }
 
 static void
@@ -310,11 +390,32 @@ plan_tx_workload (double rate, guint64 tx_size, CsTime duration, CsWorld *world,
     }
 }
 
+/* Raft's leader: the up replica that leads in the highest term (none during an election). */
+static guint32
+raft_leader (gpointer world)
+{
+  guint32 n = cs_net_n_nodes (cs_world_net (world)), leader = CS_FAULT_LEADER;
+  guint64 term = 0;
+  for (guint32 i = 0; i < n; i++)
+    {
+      gpointer state = cs_world_node_state (world, i);
+      if (cs_world_node_is_up (world, i) && cs_raft_is_leader (state)
+          && (leader == CS_FAULT_LEADER || cs_raft_term (state) > term))
+        {
+          leader = i;
+          term = cs_raft_term (state);
+        }
+    }
+  return leader;
+}
+
 static void
 raft_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng)
 {
-  ((ConsensusRun *) ((CsRaftShared *) shared)->user)->world = world;
-  plan_faults (scenario, world);
+  ConsensusRun *run = ((CsRaftShared *) shared)->user;
+  run->world = world;
+  guint32 n = cs_net_n_nodes (cs_world_net (world));
+  plan_liveness (scenario, run, plan_faults (scenario, world, raft_leader), (n - 1) / 2);
   plan_tx_workload (scenario->raft.tx_rate, scenario->raft.tx_size, scenario->duration, world,
                     rng);
 }
@@ -346,11 +447,22 @@ pbft_probe_new (const CsScenario *scenario, CsNet *net, gpointer shared)
   return run;
 }
 
+/* PBFT's primary: that of the view most replicas are in. */
+static guint32
+pbft_leader (gpointer world)
+{
+  guint64 v = common_view (world, cs_pbft_view);
+  return v == G_MAXUINT64 ? CS_FAULT_LEADER
+                          : (guint32) (v % cs_net_n_nodes (cs_world_net (world)));
+}
+
 static void
 pbft_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng)
 {
-  ((ConsensusRun *) ((CsPbftShared *) shared)->user)->world = world;
-  plan_faults (scenario, world);
+  ConsensusRun *run = ((CsPbftShared *) shared)->user;
+  run->world = world;
+  plan_liveness (scenario, run, plan_faults (scenario, world, pbft_leader),
+                 ((CsPbftShared *) shared)->f);
   plan_tx_workload (scenario->pbft.tx_rate, scenario->pbft.tx_size, scenario->duration, world,
                     rng);
 }
@@ -379,11 +491,22 @@ hotstuff_probe_new (const CsScenario *scenario, CsNet *net, gpointer shared)
   return run;
 }
 
+/* HotStuff's leader: that of the view most replicas are in. */
+static guint32
+hotstuff_leader (gpointer world)
+{
+  guint64 v = common_view (world, cs_hotstuff_view);
+  return v == G_MAXUINT64 ? CS_FAULT_LEADER
+                          : (guint32) (v % cs_net_n_nodes (cs_world_net (world)));
+}
+
 static void
 hotstuff_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng)
 {
-  ((ConsensusRun *) ((CsHotstuffShared *) shared)->user)->world = world;
-  plan_faults (scenario, world);
+  ConsensusRun *run = ((CsHotstuffShared *) shared)->user;
+  run->world = world;
+  plan_liveness (scenario, run, plan_faults (scenario, world, hotstuff_leader),
+                 ((CsHotstuffShared *) shared)->f);
   plan_tx_workload (scenario->hotstuff.tx_rate, scenario->hotstuff.tx_size, scenario->duration,
                     world, rng);
 }

@@ -23,9 +23,10 @@ typedef struct
   /* The probe collecting the protocol's measurements. */
   gpointer (*probe_new) (const CsScenario *scenario, CsNet *net, gpointer shared);
   CsProbeFunc probe_emit;
-  /* Writes the protocol's member(s) of summary.json (into the open object) and its files. */
-  void (*probe_report) (gpointer probe, const CsScenario *scenario, CsJson *summary,
-                        CsOutput *out);
+  /* Writes the protocol's member(s) of summary.json (into the open object) and its files.
+   * Returns FALSE with @error when a checker of the run found a violation (the run fails). */
+  gboolean (*probe_report) (gpointer probe, const CsScenario *scenario, CsJson *summary,
+                            CsOutput *out, GError **error);
   void (*probe_free) (gpointer probe);
   /* Schedules the workload into the world before it starts (may be NULL). */
   void (*plan) (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng);

@@ -118,7 +118,8 @@ cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error)
   cs_json_kv_int (j, "events_processed", (gint64) cs_engine_events_processed (engine));
   cs_json_kv_string (j, "stopped_by", stop_reason_name (reason));
   write_network_summary (j, net, world);
-  entry->probe_report (probe, scenario, j, out);
+  g_autoptr (GError) check_error = NULL;
+  gboolean checked = entry->probe_report (probe, scenario, j, out, &check_error);
   cs_json_end_object (j);
   guint64 events = cs_engine_events_processed (engine);
 
@@ -126,6 +127,11 @@ cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error)
   entry->probe_free (probe);
   if (entry->shared_free)
     entry->shared_free (shared);
+  if (!checked)
+    {
+      g_propagate_error (error, g_steal_pointer (&check_error));
+      return FALSE;
+    }
   if (options->capture)
     {
       *options->capture = g_steal_pointer (&out);

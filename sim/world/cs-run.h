@@ -17,7 +17,9 @@ typedef struct
                          * returned here for the caller to write or send elsewhere */
 } CsRunOptions;
 
-/* Runs @scenario. Returns FALSE with @error set when the world cannot be built or the outputs
- * cannot be written; the output directory is then left as it was. The files do not depend on
- * out_dir, so captured outputs committed elsewhere are the same bytes. */
+/* Runs @scenario. Returns FALSE with @error set when the world cannot be built, when a checker of
+ * the run found a violation (a consensus run's safety or liveness: CS_CONSENSUS_ERROR, the
+ * message naming it and the seed), or when the outputs cannot be written; the output directory
+ * is then left as it was. The files do not depend on out_dir, so captured outputs committed
+ * elsewhere are the same bytes. */
 gboolean cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error);

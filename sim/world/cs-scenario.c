@@ -150,6 +150,9 @@ static const CsField scenario_fields[] = {
   { .key = "hotstuff", .type = CS_T_SECTION, .offset = offsetof (CsScenario, hotstuff),
     .section = &cs_hotstuff_schema, .min = NAN, .max = NAN,
     .help = "chained HotStuff: batching, pacemaker timeout, the Poisson client workload" },
+  { .key = "consensus", .type = CS_T_SECTION, .offset = offsetof (CsScenario, consensus),
+    .section = &cs_liveness_schema, .min = NAN, .max = NAN,
+    .help = "checks of raft, pbft and hotstuff runs: liveness_bound" },
   { .key = "sweep", .type = CS_T_SECTION, .offset = offsetof (CsScenario, sweep),
     .section = &sweep_schema, .min = NAN, .max = NAN,
     .help = "for chainsim sweep: parameters (a grid of values) and replicates; run ignores it" },
@@ -172,6 +175,12 @@ scenario_check (const void *config, CsCheck *check)
   if (s->protocol == CS_PROTOCOL_NAKAMOTO && cs_fault_config_any (&s->faults))
     return cs_check_fail (check, "faults", "faults are not supported by protocol 'nakamoto' yet "
                           "(they are by gossip, storage, raft, pbft and hotstuff)");
+  gboolean has_leader = s->protocol == CS_PROTOCOL_RAFT || s->protocol == CS_PROTOCOL_PBFT
+    || s->protocol == CS_PROTOCOL_HOTSTUFF;
+  if (!has_leader && s->faults.slow_leader && s->faults.slow_leader->len > 0)
+    return cs_check_fail (check, "faults.slow_leader", "protocol '%s' has no leader to slow "
+                          "(slow_leader is for raft, pbft and hotstuff; slow_nodes names a node)",
+                          cs_protocol_names[s->protocol]);
   if (s->protocol == CS_PROTOCOL_NAKAMOTO)
     return cs_nakamoto_check_network (&s->nakamoto, &s->network, check);
   return TRUE;

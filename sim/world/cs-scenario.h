@@ -8,6 +8,7 @@
 #include "engine/cs-time.h"
 #include "consensus/cs-nakamoto.h"
 #include "consensus/cs-hotstuff.h"
+#include "consensus/cs-liveness.h"
 #include "consensus/cs-pbft.h"
 #include "consensus/cs-raft.h"
 #include "fault/cs-fault-config.h"
@@ -57,6 +58,7 @@ typedef struct
   CsRaftConfig raft;       /* `raft:` */
   CsPbftConfig pbft;       /* `pbft:` */
   CsHotstuffConfig hotstuff; /* `hotstuff:` */
+  CsLivenessConfig consensus; /* `consensus:` (raft, pbft, hotstuff): the liveness bound */
   CsSweepSpec sweep;       /* `sweep:` (chainsim sweep only) */
 } CsScenario;
 

@@ -397,6 +397,13 @@ cs_world_node_is_up (const CsWorld *world, guint32 node)
   return !world->down[node];
 }
 
+gpointer
+cs_world_node_state (CsWorld *world, guint32 node)
+{
+  g_return_val_if_fail (node < world->n_nodes, NULL);
+  return state_of (world, node);
+}
+
 void
 cs_world_set_lifecycle (CsWorld *world, CsLifecycleFunc func, gpointer user_data)
 {

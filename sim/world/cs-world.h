@@ -54,6 +54,10 @@ void cs_world_crash (CsWorld *world, guint32 node, gboolean disk_lost);
 void cs_world_recover (CsWorld *world, guint32 node);
 gboolean cs_world_node_is_up (const CsWorld *world, guint32 node);
 
+/* The protocol state of @node, for inspection by checkers and fault callbacks (read only; a down
+ * node's state is zeroed). */
+gpointer cs_world_node_state (CsWorld *world, guint32 node);
+
 /* Frees @data with @destroy when the world is freed (the last attached first, after the
  * world's own engine if it owns one). */
 void cs_world_attach (CsWorld *world, gpointer data, GDestroyNotify destroy);
