@@ -129,6 +129,7 @@ cs_fault_mix (const char *protocol, guint64 seed, gboolean beyond, char **what)
   g_autoptr (gsl_rng) r = cs_rng_new (seed, cs_stream_id (CS_STREAM_WORKLOAD, 0x6d6978));
   gboolean raft = strcmp (protocol, "raft") == 0;
   gboolean pbft = strcmp (protocol, "pbft") == 0;
+  gboolean bft = pbft || strcmp (protocol, "hotstuff") == 0; /* Byzantine replicas */
   guint n = 4 + (guint) gsl_rng_uniform_int (r, 7);            /* 4..10 */
   guint tolerated = raft ? (n - 1) / 2 : (n - 1) / 3;
   GString *y = g_string_new (NULL);
@@ -140,23 +141,24 @@ cs_fault_mix (const char *protocol, guint64 seed, gboolean beyond, char **what)
     "duration: 220s\n"
     "protocol: %s\n"
     "network: {preset: bitcoin-2019, nodes: %u, peers: {outbound: 3}}\n"
-    "raft: {election_min: 1s, election_max: 2s, heartbeat: 200ms, batch: 50ms, tx_rate: 30}\n"
-    "hotstuff: {batch: 50ms, view_timeout: 3s, tx_rate: 30}\n",
+    "raft: {election_min: 1s, election_max: 2s, heartbeat: 200ms, batch: 50ms, tx_rate: 30}\n",
     seed, protocol, n);
   guint byz = 0;
   const char *mode = "silent";
-  if (pbft && beyond)
+  if (bft && beyond)
     {
       byz = tolerated + 1;
       mode = "equivocate";
     }
-  else if (pbft && gsl_rng_uniform (r) < 0.5)
+  else if (bft && gsl_rng_uniform (r) < 0.5)
     {
       byz = 1 + (guint) gsl_rng_uniform_int (r, tolerated);
       mode = gsl_rng_uniform (r) < 0.5 ? "silent" : "equivocate";
     }
   g_string_append_printf (y, "pbft: {batch: 50ms, view_timeout: 3s, tx_rate: 30, byzantine: %u, "
-                          "byzantine_mode: %s}\n", byz, mode);
+                          "byzantine_mode: %s}\n", pbft ? byz : 0, mode);
+  g_string_append_printf (y, "hotstuff: {batch: 50ms, view_timeout: 3s, tx_rate: 30, "
+                          "byzantine: %u, byzantine_mode: %s}\n", pbft ? 0 : byz, mode);
   if (byz)
     g_string_append_printf (d, " byzantine=%u(%s)", byz, mode);
   if (beyond)

@@ -1,8 +1,8 @@
 /* cs-fault-mix.h: consensus runs with faults for the tests: one run of a YAML scenario through
  * cs_run (the real world, probe and checkers) with its verdicts and headline figures read back,
  * and random fault mixes drawn from a seed (crashes, a partition, a loss burst, a delay spike, a
- * slow leader, Byzantine replicas), within what the protocol tolerates or, for PBFT, with f+1
- * equivocating replicas. Shared by test-consensus-faults (a few seeds, in `make check`) and
+ * slow leader, Byzantine replicas), within what the protocol tolerates or, for PBFT and HotStuff,
+ * with f+1 equivocating replicas. Shared by test-consensus-faults (a few seeds, in `make check`) and
  * tests/long/consensus-faults-long (hundreds, `make check-long`). */
 #pragma once
 
@@ -34,6 +34,7 @@ void cs_fault_run_clear (CsFaultRun *run);
  * replicas over the bitcoin-2019 regions, 220 s, every fault over by 75 s (the longest default
  * liveness bound, PBFT and HotStuff at n = 10, is 132 s). Within the tolerated
  * bound: at most f replicas (Raft: a minority) crashed or Byzantine at once, no disk loss. With
- * @beyond (PBFT only): f+1 equivocating replicas and nothing else, which may break safety.
+ * @beyond (PBFT and HotStuff): f+1 equivocating replicas and nothing else, which may break safety
+ * (HotStuff at n = 5 or 8 cannot: its quorums share f+2 replicas there).
  * Returns the scenario's YAML; @what (may be NULL) receives a one-line description. */
 char *cs_fault_mix (const char *protocol, guint64 seed, gboolean beyond, char **what);

@@ -9,8 +9,10 @@
  *    than tolerated, is reported as such, neither a pass nor a failure;
  *  - cs_liveness_judge on hand-made commits: each verdict, and old blocks committed after the
  *    heal not counting as new;
+ *  - HotStuff with f = 2 Byzantine replicas of 7, silent or equivocating, in a fault-free
+ *    network: safe, and every correct replica commits within the bound;
  *  - a few random fault mixes per protocol (the seeds `make check-long` runs by the hundred),
- *    and PBFT with f+1 equivocating replicas, where the safety checker must fire;
+ *    and PBFT and HotStuff with f+1 equivocating replicas, where the safety checker must fire;
  *  - byte-identical outputs for one seed with latency faults and a slow leader.
  * The figures measured are printed with --verbose. */
 #include <glib/gstdio.h>
@@ -247,6 +249,24 @@ test_judge (void)
   g_assert_cmpuint (r.late, ==, 4);
 }
 
+/* ---- Byzantine HotStuff replicas in full runs ---- */
+
+static void
+test_hotstuff_byzantine (void)
+{
+  static const char *const modes[] = { "silent", "equivocate" };
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *mode = g_strdup_printf ("hotstuff.byzantine_mode=%s", modes[i]);
+      CsFaultRun r;
+      run_with ("hotstuff", "hotstuff.byzantine=2", mode, &r); /* f = 2 of 7 */
+      assert_live_and_safe (&r, mode);
+      g_assert_cmpfloat (r.liveness_checked, ==, 5);
+      g_assert_cmpfloat (r.committed_blocks, >, 0);
+      cs_fault_run_clear (&r);
+    }
+}
+
 /* ---- random mixes ---- */
 
 static void
@@ -262,19 +282,23 @@ test_random_mixes (void)
         assert_live_and_safe (&r, what);
         cs_fault_run_clear (&r);
       }
-  /* PBFT with f+1 equivocating replicas: safety may break, and the checker must say so */
-  guint caught = 0;
-  for (guint64 seed = 1; seed <= 4; seed++)
+  /* PBFT and HotStuff with f+1 equivocating replicas: safety may break, and the checker must say
+   * so */
+  for (guint i = 1; i < G_N_ELEMENTS (protocols); i++)
     {
-      g_autofree char *what = NULL;
-      g_autofree char *yaml = cs_fault_mix ("pbft", seed, TRUE, &what);
-      CsFaultRun r;
-      cs_fault_run (yaml, NULL, &r);
-      g_test_message ("%s: %s", what, r.failed ? r.error : "no violation");
-      caught += r.failed && r.error_code == CS_CONSENSUS_ERROR_SAFETY;
-      cs_fault_run_clear (&r);
+      guint caught = 0;
+      for (guint64 seed = 1; seed <= 4; seed++)
+        {
+          g_autofree char *what = NULL;
+          g_autofree char *yaml = cs_fault_mix (protocols[i], seed, TRUE, &what);
+          CsFaultRun r;
+          cs_fault_run (yaml, NULL, &r);
+          g_test_message ("%s: %s", what, r.failed ? r.error : "no violation");
+          caught += r.failed && r.error_code == CS_CONSENSUS_ERROR_SAFETY;
+          cs_fault_run_clear (&r);
+        }
+      g_assert_cmpuint (caught, >=, 1);
     }
-  g_assert_cmpuint (caught, >=, 1);
 }
 
 /* ---- determinism ---- */
@@ -341,6 +365,7 @@ main (int argc, char **argv)
       g_test_add_data_func (d, p, test_bound_too_small);
     }
   g_test_add_func ("/consensus-faults/not-judged", test_not_judged);
+  g_test_add_func ("/consensus-faults/hotstuff-byzantine", test_hotstuff_byzantine);
   g_test_add_func ("/consensus-faults/random-mixes", test_random_mixes);
   g_test_add_func ("/consensus-faults/deterministic", test_deterministic);
   g_test_add_func ("/liveness/judge", test_judge);

@@ -17,7 +17,22 @@
  * that view fails; no client retransmission); QC signatures are not modelled (a QC is the set of
  * voters, trusted); a recovering replica keeps its stable storage (the highest view it voted in,
  * its lock) unless the disk is lost, restarts from genesis otherwise and catches up from the blocks
- * it is shown (their ancestors come with them). Byzantine behaviour is not implemented here. */
+ * it is shown (their ancestors come with them).
+ *
+ * Byzantine replicas (ids 0..byzantine-1, so that the leader of view 1 is one when byzantine >= 2;
+ * cs_hotstuff_is_byzantine): `silent` ones never send anything. `equivocate` ones, as leaders,
+ * propose two blocks for the same view and height (they differ in timestamp), one to each half of
+ * the correct replicas (split by id parity) and both to the other Byzantine replicas; as voters they
+ * vote for every proposal they see, once per block (conflicting ones included: double votes); as
+ * collectors they count votes per block and form a QC for every block that gets a quorum. With at
+ * most f of them that is all (their leader extends its highest QC on both sides). With more than f
+ * they collude (the attack): the collector of an equivocating view sends the QC it formed on each
+ * side to the leader of the next view w that a Byzantine replica leads and a Byzantine replica
+ * collects (a COLLUDE message), and that leader proposes for w at once, extending each side's QC
+ * for that side's half. The correct replicas follow their rules: they accept a proposal for a later
+ * view (f+1 Byzantine NEW-VIEWs could move them there anyway), each half locks and commits its own
+ * three-chain, and the safety checker, which skips Byzantine replicas (cs-protocols.c), sees two
+ * blocks committed at one height. */
 #pragma once
 
 #include "consensus/cs-consensus.h"
@@ -35,13 +50,21 @@ enum
   CS_HOTSTUFF_MSG_VOTE,
   CS_HOTSTUFF_MSG_NEW_VIEW,
   CS_HOTSTUFF_MSG_FORWARD,
+  CS_HOTSTUFF_MSG_COLLUDE,  /* between Byzantine replicas only (the attack) */
 };
 
 enum
 {
   CS_HOTSTUFF_TIMER_VIEW = 1,
   CS_HOTSTUFF_TIMER_BATCH,
+  CS_HOTSTUFF_TIMER_ATTACK, /* a Byzantine leader opens the attack */
 };
+
+typedef enum
+{
+  CS_HOTSTUFF_BYZ_SILENT,
+  CS_HOTSTUFF_BYZ_EQUIVOCATE,
+} CsHotstuffByzantineMode;
 
 typedef struct
 {
@@ -49,6 +72,8 @@ typedef struct
                           * transactions before proposing (default 10ms) */
   CsTime view_timeout;   /* pacemaker: base view timeout, doubled per consecutive timeout (1s) */
   gint64 max_block_tx;   /* transactions per block at most (default 1000) */
+  gint64 byzantine;      /* Byzantine replicas, ids 0..byzantine-1 (default 0) */
+  int byzantine_mode;    /* CsHotstuffByzantineMode (default silent) */
   double tx_rate;        /* workload: client transactions per second (default 100) */
   guint64 tx_size;       /* workload: bytes per transaction (default 250B) */
 } CsHotstuffConfig;
@@ -75,3 +100,4 @@ extern const CsConsensusClass cs_hotstuff_class;
 
 guint64 cs_hotstuff_view (gpointer state);
 guint64 cs_hotstuff_committed (gpointer state);
+gboolean cs_hotstuff_is_byzantine (const CsHotstuffShared *s, guint32 node);

@@ -9,6 +9,8 @@
 
 /* ---- configuration ---- */
 
+static const char *const byz_mode_names[] = { "silent", "equivocate", NULL };
+
 static gboolean
 hotstuff_check (const void *config, CsCheck *check)
 {
@@ -27,6 +29,16 @@ static const CsField hotstuff_fields[] = {
     .max = 1e15, .help = "pacemaker: base view timeout, doubled per consecutive timeout" },
   { .key = "max_block_tx", .type = CS_T_INT, .offset = offsetof (CsHotstuffConfig, max_block_tx),
     .default_text = "1000", .min = 1, .max = 1e7, .help = "transactions per block at most" },
+  { .key = "byzantine", .type = CS_T_INT, .offset = offsetof (CsHotstuffConfig, byzantine),
+    .default_text = "0", .min = 0, .max = 1e6,
+    .help = "Byzantine replicas (ids 0..byzantine-1; not checked for safety; more than "
+            "(n-1)/3 of them may break safety)" },
+  { .key = "byzantine_mode", .type = CS_T_ENUM,
+    .offset = offsetof (CsHotstuffConfig, byzantine_mode), .default_text = "silent",
+    .choices = byz_mode_names, .min = NAN, .max = NAN,
+    .help = "silent: send nothing; equivocate: as leader two blocks per view, one to each half "
+            "of the replicas, and a vote for every proposal seen (more than (n-1)/3 of them "
+            "collude to drive both branches)" },
   { .key = "tx_rate", .type = CS_T_DOUBLE, .offset = offsetof (CsHotstuffConfig, tx_rate),
     .default_text = "100", .min = 0, .max = 1e7,
     .help = "client transactions per second (Poisson), each to a uniformly drawn replica" },
@@ -46,8 +58,8 @@ void
 cs_hotstuff_config_init (CsHotstuffConfig *c)
 {
   *c = (CsHotstuffConfig) {
-    .batch = 10 * CS_MSEC, .view_timeout = CS_SEC, .max_block_tx = 1000, .tx_rate = 100,
-    .tx_size = 250,
+    .batch = 10 * CS_MSEC, .view_timeout = CS_SEC, .max_block_tx = 1000, .byzantine = 0,
+    .byzantine_mode = CS_HOTSTUFF_BYZ_SILENT, .tx_rate = 100, .tx_size = 250,
   };
 }
 
@@ -85,6 +97,12 @@ cs_hotstuff_shared_free (CsHotstuffShared *s)
   g_free (s);
 }
 
+gboolean
+cs_hotstuff_is_byzantine (const CsHotstuffShared *s, guint32 node)
+{
+  return node < (guint64) s->config.byzantine;
+}
+
 /* ---- state ---- */
 
 /* A quorum certificate: 2f+1 votes for @block in @view (the voters are not kept). */
@@ -120,7 +138,17 @@ typedef struct
   CsNodeTimer view_timer;
   CsNodeTimer batch_timer;
   guint timeouts;          /* consecutive view timeouts */
+  /* an equivocating replica only */
+  GHashTable *tallies;     /* CsBlock* (reference) -> Tally: the votes it collects, per block */
+  GHashTable *byz_voted;   /* CsBlock* (reference): the blocks it voted for */
+  Qc side[2];              /* the highest QC on each half's branch (references) */
+  guint64 attack_sent;     /* the attack: the highest view it sent a round to */
 } HsNode;
+
+/* Votes for one block (an equivocating collector). */
+typedef struct { guint64 view; guint count; gboolean certified; guint halves; guint8 voters[]; } Tally;
+/* The attack: the QCs of both sides, to the leader of @view. */
+typedef struct { guint64 view; Qc side[2]; } Collude;
 
 typedef struct { guint64 view; CsBlock *block; guint64 qc_view; CsBlock *qc_block; } Proposal;
 typedef struct { guint64 view; CsBlock *block; } VoteMsg;
@@ -135,6 +163,24 @@ static guint32 n_of (HsNode *h) { return h->s->log.n_nodes; }
 static guint32 quorum (HsNode *h) { return (n_of (h) + h->s->f + 2) / 2; }
 static guint32 leader (HsNode *h, guint64 v) { return (guint32) (v % n_of (h)); }
 static guint64 tx_key (const CsTx *tx) { return ((guint64) tx->sender << 32) | (tx->nonce & 0xffffffffu); }
+
+/* Byzantine replicas: ids 0..n_byz-1. */
+static guint32 n_byz (HsNode *h) { return (guint32) MIN ((guint64) h->s->config.byzantine, n_of (h)); }
+static gboolean is_byz (HsNode *h, guint32 i) { return cs_hotstuff_is_byzantine (h->s, i); }
+static gboolean
+silent (HsNode *h)
+{
+  return is_byz (h, h->id) && h->s->config.byzantine_mode == CS_HOTSTUFF_BYZ_SILENT;
+}
+static gboolean
+equivocator (HsNode *h)
+{
+  return is_byz (h, h->id) && h->s->config.byzantine_mode == CS_HOTSTUFF_BYZ_EQUIVOCATE;
+}
+/* More than f equivocating replicas collude: the attack. */
+static gboolean attacking (HsNode *h) { return equivocator (h) && n_byz (h) > h->s->f; }
+/* The half (0 or 1) of correct replica @i: by the parity of its rank among the correct ones. */
+static guint half_of (HsNode *h, guint32 i) { return (i - n_byz (h)) % 2; }
 
 static void
 proposal_free (gpointer x)
@@ -289,6 +335,10 @@ remember (HsNode *h, CsBlock *b, guint64 qc_view, CsBlock *qc_block)
 static void process_proposal (CsNodeCtx *ctx, HsNode *h, guint64 view, CsBlock *b,
                               guint64 qc_view, CsBlock *qc_block);
 
+static void equivocate (CsNodeCtx *ctx, HsNode *h, guint64 v);
+static void byz_on_proposal (CsNodeCtx *ctx, HsNode *h, guint64 view, CsBlock *b);
+static void byz_on_vote (CsNodeCtx *ctx, HsNode *h, guint32 from, guint64 view, CsBlock *b);
+
 static void
 propose (CsNodeCtx *ctx, HsNode *h)
 {
@@ -297,6 +347,12 @@ propose (CsNodeCtx *ctx, HsNode *h)
     return;
   if (!has_work (h))
     return; /* idle: nothing to order, nothing to commit */
+  if (equivocator (h))
+    {
+      if (!attacking (h))
+        equivocate (ctx, h, v);
+      return;
+    }
   CsHotstuffShared *s = h->s;
   CsBlock *parent = h->high_qc.block;
   guint n = (guint) MIN ((gint64) h->pending->len, s->config.max_block_tx);
@@ -365,6 +421,11 @@ process_proposal (CsNodeCtx *ctx, HsNode *h, guint64 view, CsBlock *b, guint64 q
   if (cs_block_n_tx (b))
     h->seen_tx_height = MAX (h->seen_tx_height, cs_block_height (b));
   update_qc (ctx, h, qc_view, qc_block);
+  if (equivocator (h))
+    {
+      byz_on_proposal (ctx, h, view, b);
+      return;
+    }
   if (view < h->view && view <= h->last_voted)
     return;
   cs_emit (ctx, CS_CHAIN_BLOCK_ACCEPTED, cs_block_serial (b), cs_block_height (b));
@@ -395,6 +456,11 @@ process_proposal (CsNodeCtx *ctx, HsNode *h, guint64 view, CsBlock *b, guint64 q
 static void
 on_vote (CsNodeCtx *ctx, HsNode *h, guint32 from, guint64 view, CsBlock *b)
 {
+  if (equivocator (h))
+    {
+      byz_on_vote (ctx, h, from, view, b);
+      return;
+    }
   if (leader (h, view + 1) != ctx->id || view < h->vote_view)
     return;
   if (view > h->vote_view || h->vote_block != b)
@@ -426,6 +492,205 @@ certify (CsNodeCtx *ctx, HsNode *h)
   h->vote_certified = TRUE;
   update_qc (ctx, h, h->vote_view, h->vote_block);
   become_ready (ctx, h, h->vote_view + 1);
+}
+
+/* ---- Byzantine: equivocation (cs-hotstuff.h) ---- */
+
+static void
+collude_free (gpointer x)
+{
+  Collude *m = x;
+  for (guint k = 0; k < 2; k++)
+    if (m->side[k].block)
+      cs_block_unref (m->side[k].block);
+  g_free (m);
+}
+
+static void
+set_side (HsNode *h, guint k, guint64 view, CsBlock *block)
+{
+  if (h->side[k].block && view <= h->side[k].view)
+    return;
+  cs_block_ref (block);
+  if (h->side[k].block)
+    cs_block_unref (h->side[k].block);
+  h->side[k] = (Qc) { view, block };
+}
+
+/* Whether half @k of the correct replicas and the Byzantine ones make a quorum. */
+static gboolean
+feasible (HsNode *h, guint k)
+{
+  guint32 correct = n_of (h) - n_byz (h);
+  guint32 size = k == 0 ? (correct + 1) / 2 : correct / 2;
+  return size + n_byz (h) >= quorum (h);
+}
+
+/* The first view after @v that a Byzantine replica leads and another collects (the votes of view
+ * w go to the leader of w + 1); G_MAXUINT64 when there is none. */
+static guint64
+attack_view (HsNode *h, guint64 v)
+{
+  for (guint64 w = v + 1; w <= v + n_of (h); w++)
+    if (is_byz (h, leader (h, w)) && is_byz (h, leader (h, w + 1)))
+      return w;
+  return G_MAXUINT64;
+}
+
+/* Two blocks for view @v, one to each half of the correct replicas (both to the Byzantine ones):
+ * with the attack on, each extends its half's side, otherwise both the highest QC. */
+static void
+equivocate (CsNodeCtx *ctx, HsNode *h, guint64 v)
+{
+  CsHotstuffShared *s = h->s;
+  Qc tip[2];
+  for (guint k = 0; k < 2; k++)
+    tip[k] = attacking (h) && h->side[k].block ? h->side[k] : h->high_qc;
+  guint n = (guint) MIN ((gint64) h->pending->len, s->config.max_block_tx);
+  CsTime now = cs_now (ctx);
+  CsBlock *b[2];
+  CsMsg *msg[2];
+  for (guint k = 0; k < 2; k++)
+    {
+      CsBlock *parent = tip[k].block;
+      CsBlockTemplate tmpl = {
+        .version = 1, .bits = HS_BITS,
+        .timestamp = MAX (now, cs_block_median_time_past (parent, s->validate.median_span) + 1) + k,
+        .miner = ctx->id, .n_tx = n, .txs = n ? (const CsTx *) h->pending->data : NULL,
+        .n_txs = n, .simulated_pow = TRUE,
+      };
+      b[k] = cs_block_new (parent, &tmpl, &s->log.next_serial);
+      cs_chain_log_add (&s->log, b[k]);
+      cs_emit (ctx, CS_CHAIN_BLOCK_CREATED, cs_block_serial (b[k]), cs_block_height (b[k]));
+      Proposal *m = g_new (Proposal, 1);
+      *m = (Proposal) { v, cs_block_ref (b[k]), tip[k].view, cs_block_ref (parent) };
+      msg[k] = cs_msg_new (CS_HOTSTUFF_MSG_PROPOSAL, 128 + cs_block_size (b[k]), m, proposal_free);
+    }
+  if (n)
+    g_array_remove_range (h->pending, 0, n);
+  h->proposed = MAX (h->proposed, v);
+  for (guint32 i = 0; i < n_of (h); i++)
+    {
+      if (i == ctx->id)
+        continue;
+      if (is_byz (h, i))
+        for (guint k = 0; k < 2; k++)
+          cs_send (ctx, i, msg[k]);
+      else
+        cs_send (ctx, i, msg[half_of (h, i)]);
+    }
+  for (guint k = 0; k < 2; k++)
+    {
+      const Proposal *m = msg[k]->body;
+      process_proposal (ctx, h, v, b[k], m->qc_view, m->qc_block);
+    }
+  for (guint k = 0; k < 2; k++)
+    {
+      cs_msg_unref (msg[k]);
+      cs_block_unref (b[k]);
+    }
+}
+
+/* The attack: once every side that can be certified was in view @v, its QCs go to the leader of
+ * the next view a Byzantine replica both leads and collects. */
+static void
+attack_round (CsNodeCtx *ctx, HsNode *h, guint64 v)
+{
+  for (guint k = 0; k < 2; k++)
+    if (feasible (h, k) && (!h->side[k].block || h->side[k].view < v))
+      return; /* wait for the other side's QC */
+  guint64 w = attack_view (h, v);
+  if (w == G_MAXUINT64 || w <= h->attack_sent)
+    return;
+  h->attack_sent = w;
+  if (leader (h, w) == ctx->id)
+    {
+      if (w > h->proposed)
+        equivocate (ctx, h, w);
+      return;
+    }
+  Collude *m = g_new0 (Collude, 1);
+  m->view = w;
+  for (guint k = 0; k < 2; k++)
+    if (h->side[k].block)
+      m->side[k] = (Qc) { h->side[k].view, cs_block_ref (h->side[k].block) };
+  send_to (ctx, leader (h, w), CS_HOTSTUFF_MSG_COLLUDE, 160, m, collude_free);
+}
+
+static void
+on_collude (CsNodeCtx *ctx, HsNode *h, const Collude *m)
+{
+  for (guint k = 0; k < 2; k++)
+    if (m->side[k].block)
+      set_side (h, k, m->side[k].view, m->side[k].block);
+  if (leader (h, m->view) == ctx->id && m->view > h->proposed)
+    equivocate (ctx, h, m->view);
+}
+
+/* Forms the QC of @b once its votes are a quorum and the block is known; records it as the side of
+ * each half that voted for it. */
+static void
+byz_certify (CsNodeCtx *ctx, HsNode *h, CsBlock *b)
+{
+  Tally *t = g_hash_table_lookup (h->tallies, b);
+  if (!t || t->certified || t->count < quorum (h) || !g_hash_table_contains (h->justify, b))
+    return;
+  t->certified = TRUE;
+  update_qc (ctx, h, t->view, b);
+  for (guint k = 0; k < 2; k++)
+    if (t->halves & (1u << k))
+      set_side (h, k, t->view, b);
+  if (attacking (h))
+    attack_round (ctx, h, t->view);
+  else
+    become_ready (ctx, h, t->view + 1);
+}
+
+/* Votes are counted per block: every block with a quorum is certified. */
+static void
+byz_on_vote (CsNodeCtx *ctx, HsNode *h, guint32 from, guint64 view, CsBlock *b)
+{
+  if (leader (h, view + 1) != ctx->id)
+    return;
+  Tally *t = g_hash_table_lookup (h->tallies, b);
+  if (!t)
+    {
+      t = g_malloc0 (sizeof (Tally) + n_of (h));
+      t->view = view;
+      g_hash_table_insert (h->tallies, cs_block_ref (b), t);
+    }
+  if (t->view != view || t->voters[from])
+    return;
+  t->voters[from] = 1;
+  t->count++;
+  if (!is_byz (h, from))
+    t->halves |= 1u << half_of (h, from);
+  byz_certify (ctx, h, b);
+}
+
+/* A vote for every proposal seen, once per block, whatever its view or the lock. */
+static void
+byz_on_proposal (CsNodeCtx *ctx, HsNode *h, guint64 view, CsBlock *b)
+{
+  byz_certify (ctx, h, b); /* the votes may have come first */
+  if (!g_hash_table_contains (h->byz_voted, b))
+    {
+      g_hash_table_add (h->byz_voted, cs_block_ref (b));
+      guint32 next = leader (h, view + 1);
+      if (next == ctx->id)
+        byz_on_vote (ctx, h, ctx->id, view, b);
+      else
+        {
+          VoteMsg *m = g_new (VoteMsg, 1);
+          *m = (VoteMsg) { view, cs_block_ref (b) };
+          send_to (ctx, next, CS_HOTSTUFF_MSG_VOTE, 80, m, vote_free);
+        }
+    }
+  if (view + 1 > h->view)
+    h->view = view + 1;
+  arm_view_timer (ctx, h, TRUE);
+  if (!attacking (h) && h->ready == h->view)
+    propose (ctx, h);
 }
 
 static void send_new_view (CsNodeCtx *ctx, HsNode *h);
@@ -536,6 +801,8 @@ hs_submit_tx (CsNodeCtx *ctx, gpointer state, const CsTx *tx)
   HsNode *h = state;
   guint64 k = tx_key (tx);
   cs_emit (ctx, CS_CHAIN_TX_SUBMITTED, k, tx->size);
+  if (silent (h))
+    return;
   if (!g_hash_table_contains (h->waiting, &k))
     g_hash_table_insert (h->waiting, g_memdup2 (&k, sizeof k), g_memdup2 (tx, sizeof *tx));
   route_tx (ctx, h, tx, 0);
@@ -546,6 +813,8 @@ static void
 hs_on_message (CsNodeCtx *ctx, gpointer state, guint32 from, CsMsg *msg)
 {
   HsNode *h = state;
+  if (silent (h))
+    return;
   switch (msg->type)
     {
     case CS_HOTSTUFF_MSG_PROPOSAL:
@@ -570,6 +839,10 @@ hs_on_message (CsNodeCtx *ctx, gpointer state, guint32 from, CsMsg *msg)
         route_tx (ctx, h, &f->tx, f->hops);
         break;
       }
+    case CS_HOTSTUFF_MSG_COLLUDE:
+      if (equivocator (h) && is_byz (h, from))
+        on_collude (ctx, h, msg->body);
+      break;
     default:
       break;
     }
@@ -590,6 +863,13 @@ hs_on_timer (CsNodeCtx *ctx, gpointer state, guint16 kind, gpointer arg)
       h->batch_timer = 0;
       propose (ctx, h);
       break;
+    case CS_HOTSTUFF_TIMER_ATTACK:
+      {
+        guint64 w = attack_view (h, 0);
+        if (w != G_MAXUINT64 && h->proposed < w)
+          equivocate (ctx, h, w);
+        break;
+      }
     case CS_CONSENSUS_TIMER_SUBMIT:
       hs_submit_tx (ctx, state, arg);
       break;
@@ -621,6 +901,22 @@ hs_start (CsNodeCtx *ctx, gpointer state)
   h->nvs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   h->pending = g_array_new (FALSE, FALSE, sizeof (CsTx));
   h->waiting = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  h->tallies = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                      (GDestroyNotify) cs_block_unref, g_free);
+  h->byz_voted = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                        (GDestroyNotify) cs_block_unref, NULL);
+}
+
+/* The class's start: hs_start, and the leader of the first attack view opens the attack (a recovered
+ * replica does not). */
+static void
+hs_begin (CsNodeCtx *ctx, gpointer state)
+{
+  HsNode *h = state;
+  hs_start (ctx, state);
+  guint64 w = attacking (h) ? attack_view (h, 0) : G_MAXUINT64;
+  if (w != G_MAXUINT64 && leader (h, w) == ctx->id)
+    cs_timer_start (ctx, h->s->config.batch, CS_HOTSTUFF_TIMER_ATTACK, NULL);
 }
 
 static void
@@ -633,6 +929,10 @@ hs_clear (gpointer state)
   g_clear_pointer (&h->nvs, g_hash_table_unref);
   g_clear_pointer (&h->pending, g_array_unref);
   g_clear_pointer (&h->waiting, g_hash_table_unref);
+  g_clear_pointer (&h->tallies, g_hash_table_unref);
+  g_clear_pointer (&h->byz_voted, g_hash_table_unref);
+  for (guint k = 0; k < 2; k++)
+    g_clear_pointer (&h->side[k].block, cs_block_unref);
 }
 
 static void
@@ -674,7 +974,7 @@ const CsConsensusClass cs_hotstuff_class = {
   .base = {
     .name = "hotstuff",
     .state_size = sizeof (HsNode),
-    .start = hs_start,
+    .start = hs_begin,
     .on_message = hs_on_message,
     .on_timer = hs_on_timer,
     .clear = hs_clear,

@@ -485,9 +485,13 @@ static gpointer
 hotstuff_probe_new (const CsScenario *scenario, CsNet *net, gpointer shared)
 {
   ConsensusRun *run = g_new0 (ConsensusRun, 1);
-  run->probe = cs_consensus_probe_new (shared, cs_net_n_nodes (net), (guint64) scenario->seed,
-                                       CS_HOTSTUFF_TIMEOUT);
-  ((CsHotstuffShared *) shared)->user = run;
+  CsHotstuffShared *s = shared;
+  guint32 n = cs_net_n_nodes (net);
+  run->probe = cs_consensus_probe_new (shared, n, (guint64) scenario->seed, CS_HOTSTUFF_TIMEOUT);
+  for (guint32 i = 0; i < n; i++) /* Byzantine replicas' commits are not checked */
+    cs_safety_set_faulty (cs_consensus_probe_safety (run->probe), i,
+                          cs_hotstuff_is_byzantine (s, i));
+  s->user = run;
   return run;
 }
 

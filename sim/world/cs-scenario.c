@@ -149,7 +149,8 @@ static const CsField scenario_fields[] = {
             "equivocating), the Poisson client workload" },
   { .key = "hotstuff", .type = CS_T_SECTION, .offset = offsetof (CsScenario, hotstuff),
     .section = &cs_hotstuff_schema, .min = NAN, .max = NAN,
-    .help = "chained HotStuff: batching, pacemaker timeout, the Poisson client workload" },
+    .help = "chained HotStuff: batching, pacemaker timeout, Byzantine replicas (silent or "
+            "equivocating), the Poisson client workload" },
   { .key = "consensus", .type = CS_T_SECTION, .offset = offsetof (CsScenario, consensus),
     .section = &cs_liveness_schema, .min = NAN, .max = NAN,
     .help = "checks of raft, pbft and hotstuff runs: liveness_bound" },

@@ -1,8 +1,8 @@
 /* consensus-faults-long.c: `make check-long`: Raft, PBFT and HotStuff through hundreds of random
  * fault mixes each (tests/cs-fault-mix.h: crashes, a partition, a loss burst, a delay spike, a
  * slow leader, Byzantine replicas, all within the tolerated bound), every run checked by the
- * simulator's own safety and liveness checkers. For PBFT, one seed in four instead has f+1
- * equivocating replicas, beyond the bound: the checker must catch a safety violation in some of
+ * simulator's own safety and liveness checkers. For PBFT and HotStuff, one seed in four instead has
+ * f+1 equivocating replicas, beyond the bound: the checker must catch a safety violation in some of
  * them (a checker that never fires proves nothing). Prints one line per protocol and the failing
  * seeds with their faults; exits 1 on a violation within the bound, or when no f+1 run was caught.
  *
@@ -22,7 +22,7 @@ typedef struct
 {
   const char *protocol;
   guint64 seed;
-  gboolean beyond;   /* PBFT with f+1 equivocating replicas */
+  gboolean beyond;   /* PBFT or HotStuff with f+1 equivocating replicas */
   char *what;        /* the faults, for the report */
   CsFaultRun run;
 } Job;
@@ -51,7 +51,7 @@ main (int argc, char **argv)
   GOptionEntry entries[] = {
     { "protocol", 'p', 0, G_OPTION_ARG_STRING, &only, "Only this protocol", "P" },
     { "yaml", 0, 0, G_OPTION_ARG_NONE, &yaml, "Print the scenario of seed S and stop", NULL },
-    { "beyond", 0, 0, G_OPTION_ARG_NONE, &beyond_only, "With --yaml: the f+1 variant (PBFT)",
+    { "beyond", 0, 0, G_OPTION_ARG_NONE, &beyond_only, "With --yaml: the f+1 variant (PBFT, HotStuff)",
       NULL },
     { "seeds", 0, 0, G_OPTION_ARG_INT, &seeds, "Seeds per protocol (200)", "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Threads (2)", "J" },
@@ -89,7 +89,7 @@ main (int argc, char **argv)
         {
           all[i].protocol = protocols[p];
           all[i].seed = (guint64) (first + i);
-          all[i].beyond = strcmp (protocols[p], "pbft") == 0 && i % 4 == 3;
+          all[i].beyond = strcmp (protocols[p], "raft") != 0 && i % 4 == 3;
           g_thread_pool_push (pool, &all[i], NULL);
         }
       g_thread_pool_free (pool, FALSE, TRUE);
