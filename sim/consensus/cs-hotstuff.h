@@ -13,8 +13,17 @@
  * committed block, linear in n. A block commits at the replicas when the proposal three views
  * later arrives: 7 one-way delays after it was proposed (6 at the leader that forms the third QC).
  *
- * Simplifications: a client transaction is forwarded to the leader of the next view only (lost if
- * that view fails; no client retransmission); QC signatures are not modelled (a QC is the set of
+ * Client transactions: the replica a client submits to forwards it to the current (or next) leader
+ * and keeps it until it commits it; on each view change by the pacemaker (a timeout, or f+1
+ * NEW-VIEWs) it forwards what it still holds to the new view's leader, which leaves out those
+ * already in the branch it extends. A replica that holds such transactions, or has seen another's
+ * NEW-VIEW for a view no proposal has reached yet, keeps its view timer running, so that view
+ * changes are made by a quorum, not by one replica alone (with f silent replicas a view needs
+ * every correct one); the leader of a view reached by a NEW-VIEW quorum proposes, with nothing
+ * else to do an empty block (it carries the highest QC, and settles the pacemaker).
+ *
+ * Simplifications: no client retransmission (a transaction submitted to a replica that crashes
+ * before it commits may be lost); QC signatures are not modelled (a QC is the set of
  * voters, trusted); a recovering replica keeps its stable storage (the highest view it voted in,
  * its lock) unless the disk is lost, restarts from genesis otherwise and catches up from the blocks
  * it is shown (their ancestors come with them).
@@ -90,6 +99,9 @@ typedef struct
   guint64 *disk_voted;       /* per replica, stable storage: the highest view it voted in */
   CsBlock **disk_locked;     /* and its locked QC's block (reference) */
   guint64 *disk_locked_view; /* and view */
+  GHashTable *tx_blocks;     /* tx key -> GSList of the blocks holding it (borrowed from the log):
+                              * lets a leader tell, in O(log height), whether a transaction is
+                              * already in the branch it extends (the ancestors it holds) */
   gpointer user;         /* the simulator's own */
 } CsHotstuffShared;
 

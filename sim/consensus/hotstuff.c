@@ -79,6 +79,8 @@ cs_hotstuff_shared_new (const CsHotstuffConfig *config, guint32 n_nodes)
   s->disk_voted = g_new0 (guint64, n_nodes);
   s->disk_locked = g_new0 (CsBlock *, n_nodes);
   s->disk_locked_view = g_new0 (guint64, n_nodes);
+  s->tx_blocks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                        (GDestroyNotify) g_slist_free);
   return s;
 }
 
@@ -93,6 +95,7 @@ cs_hotstuff_shared_free (CsHotstuffShared *s)
   g_free (s->disk_voted);
   g_free (s->disk_locked);
   g_free (s->disk_locked_view);
+  g_clear_pointer (&s->tx_blocks, g_hash_table_unref);
   cs_chain_log_clear (&s->log);
   g_free (s);
 }
@@ -138,6 +141,9 @@ typedef struct
   CsNodeTimer view_timer;
   CsNodeTimer batch_timer;
   guint timeouts;          /* consecutive view timeouts */
+  guint64 nv_high;         /* highest view of a NEW-VIEW from another replica */
+  guint64 progress;        /* highest view of a proposal received (or made) */
+  guint64 nv_ready;        /* a view this replica leads that a NEW-VIEW quorum opened */
   /* an equivocating replica only */
   GHashTable *tallies;     /* CsBlock* (reference) -> Tally: the votes it collects, per block */
   GHashTable *byz_voted;   /* CsBlock* (reference): the blocks it voted for */
@@ -163,6 +169,12 @@ static guint32 n_of (HsNode *h) { return h->s->log.n_nodes; }
 static guint32 quorum (HsNode *h) { return (n_of (h) + h->s->f + 2) / 2; }
 static guint32 leader (HsNode *h, guint64 v) { return (guint32) (v % n_of (h)); }
 static guint64 tx_key (const CsTx *tx) { return ((guint64) tx->sender << 32) | (tx->nonce & 0xffffffffu); }
+static gint
+cmp_tx_key (gconstpointer a, gconstpointer b)
+{
+  guint64 x = tx_key (a), y = tx_key (b);
+  return x < y ? -1 : x > y;
+}
 
 /* Byzantine replicas: ids 0..n_byz-1. */
 static guint32 n_byz (HsNode *h) { return (guint32) MIN ((guint64) h->s->config.byzantine, n_of (h)); }
@@ -215,12 +227,15 @@ send_to (CsNodeCtx *ctx, guint32 peer, guint16 type, guint64 size, gpointer body
   cs_send (ctx, peer, m);
 }
 
-/* Work outstanding: transactions to order or wait for, or blocks proposed and not committed. */
+/* Work outstanding: transactions to order or wait for, blocks proposed and not committed, or
+ * another replica's NEW-VIEW for a view no proposal has reached yet (it timed out with work of its
+ * own: joining its view change, when this replica times out too, makes the quorum the new leader
+ * needs even where this replica itself is idle). */
 static gboolean
 outstanding (HsNode *h)
 {
   return h->pending->len || g_hash_table_size (h->waiting)
-    || h->seen_tx_height > cs_block_height (h->exec_block);
+    || h->seen_tx_height > cs_block_height (h->exec_block) || h->nv_high > h->progress;
 }
 
 static void
@@ -251,6 +266,64 @@ static gboolean
 has_work (HsNode *h)
 {
   return h->pending->len || chain_work (h);
+}
+
+/* ---- transactions in blocks ---- */
+
+/* Records the transactions of a block just created (the index of the shared data). */
+static void
+index_block_txs (CsHotstuffShared *s, CsBlock *b)
+{
+  guint n;
+  const CsTx *txs = cs_block_txs (b, &n);
+  for (guint k = 0; k < n; k++)
+    {
+      guint64 key = tx_key (&txs[k]);
+      GSList *l = g_hash_table_lookup (s->tx_blocks, &key);
+      if (l)
+        l = g_slist_append (l, b); /* non-empty: the head, in the table, stays the same */
+      else
+        g_hash_table_insert (s->tx_blocks, g_memdup2 (&key, sizeof key), g_slist_prepend (NULL, b));
+    }
+}
+
+/* Whether the transaction @key is in @tip or one of its ancestors: what a replica holding @tip
+ * (and so its ancestors) can tell on its own; the index only spares it the walk. */
+static gboolean
+in_branch (HsNode *h, CsBlock *tip, guint64 key)
+{
+  guint32 top = cs_block_height (tip);
+  for (GSList *l = g_hash_table_lookup (h->s->tx_blocks, &key); l; l = l->next)
+    {
+      CsBlock *b = l->data;
+      if (cs_block_height (b) <= top && cs_block_get_ancestor (tip, cs_block_height (b)) == b)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Drops from the transactions to propose those already in the branch of @tip and the repeats
+ * (a transaction is forwarded again on every view change until its submitter commits it). */
+static void
+prune_pending (HsNode *h, CsBlock *tip)
+{
+  if (!h->pending->len)
+    return;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree guint64 *keys = g_new (guint64, h->pending->len); /* the set's keys */
+  guint kept = 0;
+  for (guint i = 0; i < h->pending->len; i++)
+    {
+      CsTx *tx = &g_array_index (h->pending, CsTx, i);
+      keys[i] = tx_key (tx);
+      if (g_hash_table_contains (seen, &keys[i]) || in_branch (h, tip, keys[i]))
+        continue;
+      g_hash_table_add (seen, &keys[i]);
+      if (kept != i)
+        g_array_index (h->pending, CsTx, kept) = *tx;
+      kept++;
+    }
+  g_array_set_size (h->pending, kept);
 }
 
 /* ---- commit, QCs ---- */
@@ -345,16 +418,18 @@ propose (CsNodeCtx *ctx, HsNode *h)
   guint64 v = h->view;
   if (leader (h, v) != ctx->id || h->ready != v || h->proposed >= v)
     return;
-  if (!has_work (h))
-    return; /* idle: nothing to order, nothing to commit */
   if (equivocator (h))
     {
-      if (!attacking (h))
+      if (has_work (h) && !attacking (h))
         equivocate (ctx, h, v);
       return;
     }
-  CsHotstuffShared *s = h->s;
   CsBlock *parent = h->high_qc.block;
+  prune_pending (h, parent);
+  /* idle: nothing to order, nothing to commit, unless a NEW-VIEW quorum opened the view */
+  if (!has_work (h) && h->nv_ready != v)
+    return;
+  CsHotstuffShared *s = h->s;
   guint n = (guint) MIN ((gint64) h->pending->len, s->config.max_block_tx);
   CsTime now = cs_now (ctx);
   CsBlockTemplate tmpl = {
@@ -365,6 +440,7 @@ propose (CsNodeCtx *ctx, HsNode *h)
   };
   CsBlock *b = cs_block_new (parent, &tmpl, &s->log.next_serial);
   cs_chain_log_add (&s->log, b);
+  index_block_txs (s, b);
   cs_emit (ctx, CS_CHAIN_BLOCK_CREATED, cs_block_serial (b), cs_block_height (b));
   if (n)
     g_array_remove_range (h->pending, 0, n);
@@ -389,7 +465,7 @@ become_ready (CsNodeCtx *ctx, HsNode *h, guint64 view)
   if (view > h->view)
     h->view = view;
   h->ready = view;
-  if (has_work (h))
+  if (has_work (h) || h->nv_ready == view)
     {
       if (!chain_work (h))
         {
@@ -417,6 +493,7 @@ process_proposal (CsNodeCtx *ctx, HsNode *h, guint64 view, CsBlock *b, guint64 q
       return;
     }
   remember (h, b, qc_view, qc_block);
+  h->progress = MAX (h->progress, view);
   certify (ctx, h); /* the votes for it may have come first */
   if (cs_block_n_tx (b))
     h->seen_tx_height = MAX (h->seen_tx_height, cs_block_height (b));
@@ -561,6 +638,7 @@ equivocate (CsNodeCtx *ctx, HsNode *h, guint64 v)
       };
       b[k] = cs_block_new (parent, &tmpl, &s->log.next_serial);
       cs_chain_log_add (&s->log, b[k]);
+      index_block_txs (s, b[k]);
       cs_emit (ctx, CS_CHAIN_BLOCK_CREATED, cs_block_serial (b[k]), cs_block_height (b[k]));
       Proposal *m = g_new (Proposal, 1);
       *m = (Proposal) { v, cs_block_ref (b[k]), tip[k].view, cs_block_ref (parent) };
@@ -694,6 +772,7 @@ byz_on_proposal (CsNodeCtx *ctx, HsNode *h, guint64 view, CsBlock *b)
 }
 
 static void send_new_view (CsNodeCtx *ctx, HsNode *h);
+static void reforward (CsNodeCtx *ctx, HsNode *h);
 
 /* A NEW-VIEW (a timeout) for m->view from @from. Every replica counts those of the highest view
  * above its own: f+1 of them (one correct replica at least) make it jump to that view and send
@@ -705,6 +784,13 @@ on_new_view (CsNodeCtx *ctx, HsNode *h, guint32 from, const NewView *m)
     update_qc (ctx, h, m->qc_view, m->qc_block);
   if (m->view < h->view)
     return;
+  if (from != ctx->id && m->view > h->nv_high)
+    {
+      /* another replica wants a view change (it timed out with work): keep the view timer
+       * running until a proposal reaches that view (outstanding) */
+      h->nv_high = m->view;
+      arm_view_timer (ctx, h, FALSE);
+    }
   NvSet *set = g_hash_table_lookup (h->nvs, &m->view);
   if (!set)
     {
@@ -722,11 +808,18 @@ on_new_view (CsNodeCtx *ctx, HsNode *h, guint32 from, const NewView *m)
         g_hash_table_remove (h->nvs, &v);
       h->view = m->view;
       send_new_view (ctx, h);
+      reforward (ctx, h);
       arm_view_timer (ctx, h, TRUE);
       return;
     }
   if (set->count == quorum (h) && h->view == m->view)
-    become_ready (ctx, h, m->view);
+    {
+      /* a view change made by a quorum: its leader proposes even with nothing of its own to
+       * order (someone timed out with work; the block carries the highest QC) */
+      if (leader (h, m->view) == ctx->id)
+        h->nv_ready = m->view;
+      become_ready (ctx, h, m->view);
+    }
 }
 
 /* Sends this replica's NEW-VIEW for its view to every replica (itself included). */
@@ -751,25 +844,44 @@ view_timeout (CsNodeCtx *ctx, HsNode *h)
   cs_emit (ctx, CS_HOTSTUFF_TIMEOUT, h->view, 1);
   h->timeouts++;
   h->view++;
-  guint32 next = leader (h, h->view);
   send_new_view (ctx, h);
-  /* transactions still waiting go to that leader too */
+  reforward (ctx, h);
+  arm_view_timer (ctx, h, TRUE);
+}
+
+/* The pacemaker moved this replica to a new view (a timeout or f+1 NEW-VIEWs): the previous
+ * leader may have failed, so the transactions submitted here and not yet committed go to the new
+ * one (it keeps them: hops 2), except those already certified in this replica's branch. Sorted by
+ * key, for a deterministic order of messages. */
+static void
+reforward (CsNodeCtx *ctx, HsNode *h)
+{
+  guint32 next = leader (h, h->view);
+  g_autoptr (GArray) txs = g_array_new (FALSE, FALSE, sizeof (CsTx));
   GHashTableIter it;
   gpointer k, v;
   g_hash_table_iter_init (&it, h->waiting);
   while (g_hash_table_iter_next (&it, &k, &v))
+    if (!in_branch (h, h->high_qc.block, *(guint64 *) k))
+      g_array_append_val (txs, *(CsTx *) v);
+  g_array_sort (txs, cmp_tx_key);
+  for (guint i = 0; i < txs->len; i++)
     {
+      const CsTx *tx = &g_array_index (txs, CsTx, i);
       if (next == ctx->id)
         {
-          g_array_append_val (h->pending, *(CsTx *) v);
+          g_array_append_val (h->pending, *tx);
           continue;
         }
       Forward *f = g_new (Forward, 1);
-      *f = (Forward) { *(CsTx *) v, 2 };
+      *f = (Forward) { *tx, 2 };
       send_to (ctx, next, CS_HOTSTUFF_MSG_FORWARD, f->tx.size, f, g_free);
     }
-  arm_view_timer (ctx, h, TRUE);
+  if (next == ctx->id && txs->len && h->ready == h->view)
+    become_ready (ctx, h, h->view);
 }
+
+
 
 /* A transaction arrives (from a client, hops 0, or forwarded). */
 static void
