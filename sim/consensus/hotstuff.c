@@ -888,7 +888,7 @@ static void
 route_tx (CsNodeCtx *ctx, HsNode *h, const CsTx *tx, guint hops)
 {
   gboolean mine = (leader (h, h->view) == ctx->id && h->proposed < h->view)
-    || leader (h, h->view + 1) == ctx->id || hops >= 2;
+    || leader (h, h->view + 1) == ctx->id || hops >= 3;
   if (mine)
     {
       g_array_append_val (h->pending, *tx);
@@ -897,7 +897,7 @@ route_tx (CsNodeCtx *ctx, HsNode *h, const CsTx *tx, guint hops)
       arm_view_timer (ctx, h, FALSE);
       return;
     }
-  guint32 to = leader (h, hops == 0 ? h->view : h->view + 1);
+  guint32 to = leader (h, h->view + hops);
   if (to == ctx->id)
     to = leader (h, h->view + 1);
   Forward *f = g_new (Forward, 1);
