@@ -946,6 +946,46 @@ test_transfer_downlink (void)
   g_assert_cmpint (cs_net_transfer (net, 0, 1, 0, MB, rng), ==, 550 * CS_MSEC);
 }
 
+/* Small messages interleave: with interleave_max = 1000 B, a 500 B message sent while the
+ * uplink and the receiver's downlink are busy with 1 MB transfers arrives after its latency and
+ * its own bytes only, and the queued transfers are not delayed by it; a 1001 B message still
+ * queues. With interleave_max = 0 the same small message waits behind the block. */
+static void
+test_transfer_interleave (void)
+{
+  g_autoptr (gsl_rng) rng = cs_rng_new (1, 5);
+  g_autoptr (CsNetConfig) c = config_one_region (10, 50, 8e6, 16e6);
+  g_autoptr (CsNet) off = NULL, on = NULL;
+
+  c->peers.outbound = 1;
+  off = net_new_ok (c, 1);
+  c->interleave_max = 1000;
+  on = net_new_ok (c, 1);
+  g_assert_false (cs_net_interleaves (off, 500));
+  g_assert_true (cs_net_interleaves (on, 500));
+  g_assert_true (cs_net_interleaves (on, 1000));
+  g_assert_false (cs_net_interleaves (on, 1001));
+
+  /* Queued: node 0's uplink is busy until 1 s; 500 B (0.5 ms on the 8 Mbit/s uplink, the slower
+   * link) then leave at 1 s. */
+  g_assert_cmpint (cs_net_transfer (off, 0, 0, 1, MB, rng), ==, 1050 * CS_MSEC);
+  g_assert_cmpint (cs_net_transfer (off, 0, 0, 2, 500, rng), ==, 1050 * CS_MSEC + 500 * CS_USEC);
+
+  /* Interleaved: 500 B at 0 arrive at 50 ms + 0.5 ms, whatever the queues hold... */
+  g_assert_cmpint (cs_net_transfer (on, 0, 0, 1, MB, rng), ==, 1050 * CS_MSEC);
+  g_assert_cmpint (cs_net_transfer (on, 0, 0, 2, 500, rng), ==, 50 * CS_MSEC + 500 * CS_USEC);
+  g_assert_cmpint (cs_net_transfer_interleaved (on, 0, 0, 1, 500, rng),
+                   ==, 50 * CS_MSEC + 500 * CS_USEC);
+  /* ...and take nothing from them: the next block on 0's uplink still starts at 1 s. */
+  g_assert_cmpint (cs_net_transfer (on, 0, 0, 3, MB, rng), ==, 2050 * CS_MSEC);
+  /* 1001 B are not small: they wait for the uplink (free at 2 s). */
+  g_assert_cmpint (cs_net_transfer (on, 0, 0, 4, 1001, rng), ==, 2050 * CS_MSEC + 1001 * CS_USEC);
+  /* A receiver's downlink: 1 is receiving the block until 1.05 s; a small message from 5 is not
+   * held back by it (5's uplink is idle: 16 Mbit/s down, 8 up: 0.5 ms). */
+  g_assert_cmpint (cs_net_transfer_interleaved (on, 0, 6, 1, 500, rng),
+                   ==, 50 * CS_MSEC + 500 * CS_USEC);
+}
+
 /* Loss rate within 4 standard errors of the configured 10%; lost transfers still use the
  * uplink. */
 static void
@@ -1186,6 +1226,7 @@ main (int argc, char **argv)
   g_test_add_func ("/net/transfer/slow-start", test_transfer_slow_start);
   g_test_add_func ("/net/latency/pareto-simblock", test_latency_pareto_simblock);
   g_test_add_func ("/net/transfer/loss", test_transfer_loss);
+  g_test_add_func ("/net/transfer/interleave", test_transfer_interleave);
   g_test_add_func ("/net/faults/partitions", test_partitions);
   return g_test_run ();
 }

@@ -128,6 +128,11 @@ static const CsField net_fields[] = {
     .offset = offsetof (CsNetConfig, tcp_initial_window), .default_text = "0B", .min = 0,
     .max = 1e9,
     .help = "TCP slow start: first congestion window (14600B: 10 segments, RFC 6928); 0B: off" },
+  { .key = "interleave_max", .type = CS_T_SIZE,
+    .offset = offsetof (CsNetConfig, interleave_max), .default_text = "0B", .min = 0,
+    .max = 1e9,
+    .help = "messages up to this size go out between other transfers' packets instead of "
+            "queueing behind them (14600B: one initial TCP window); 0B: every message queues" },
   { .key = "bandwidth_model", .type = CS_T_ENUM,
     .offset = offsetof (CsNetConfig, bandwidth_model), .default_text = "serialized",
     .choices = bandwidth_choices, .min = NAN, .max = NAN,
@@ -163,10 +168,13 @@ static const CsField net_fields[] = {
  * scale mean - 5 ms, whose mean is exactly the table entry with a spread of a few ms (FIGURES.md
  * reads it as "scale mean/5", which would be a far heavier tail). TCP slow start with Linux's
  * initial window of 10 segments of 1460 B (RFC 6928), as in the ns-3 model of Gervais et al.:
- * without it a 500 KB block crosses a 200 ms link about 5 round trips too fast. */
+ * without it a 500 KB block crosses a 200 ms link about 5 round trips too fast. Messages that fit
+ * in that first window (inv, getdata, headers, votes) interleave with the transfers in progress
+ * instead of queueing behind a whole block (cs-net.h; SimBlock too gives them latency only). */
 #define JITTER_GERVAIS \
   "jitter: pareto-simblock\n" \
-  "tcp_initial_window: 14600B\n"
+  "tcp_initial_window: 14600B\n" \
+  "interleave_max: 14600B\n"
 
 /* One region line; bandwidth from SimBlock's 2015 / 2019 tables (FIGURES.md s.1). */
 #define REGION(name, share, up, down) \

@@ -72,6 +72,8 @@ typedef struct
   guint64 tcp_initial_window; /* TCP slow start: bytes of the first congestion window (0: not
                                * modelled); a transfer of B bytes takes ceil(log2(B/IW + 1))
                                * windows, each after the previous one's round trip */
+  guint64 interleave_max;     /* messages of at most this many bytes interleave with the
+                                 transfers in progress instead of queueing (0: none do) */
 } CsNetConfig;
 
 /* The schema of the `network:` section, with its presets and its check function. */

@@ -40,6 +40,7 @@ struct _CsNet
   double loss;                  /* loss probability */
   CsBandwidthModel bandwidth_model; /* serialized or latency only */
   guint64 tcp_initial_window;   /* slow start's first window, bytes (0: not modelled) */
+  guint64 interleave_max;       /* transfers this small share the links (cs_net_interleaves) */
 
   guint16 *node_region;         /* each node's region */
   double *upload;               /* each node's uplink, bit/s (0: unlimited) */

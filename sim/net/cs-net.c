@@ -142,6 +142,7 @@ cs_net_new (const CsNetConfig *config, guint64 seed, GError **error)
   net->loss = config->loss;
   net->bandwidth_model = (CsBandwidthModel) config->bandwidth_model;
   net->tcp_initial_window = config->tcp_initial_window;
+  net->interleave_max = config->interleave_max;
 
   net->node_region = g_new (guint16, n);
   net->upload = g_new (double, n);
@@ -371,6 +372,21 @@ cs_net_latency_sample (const CsNet *net, guint32 a, guint32 b, gsl_rng *rng)
   return ns_round (x);
 }
 
+/* What every transfer draws when it is handed to the network at @now: NEVER when @src cannot
+ * reach @dst (nothing drawn); otherwise one latency sample (plus the extra delay in force), then
+ * one uniform when loss > 0, which sets *@lost. */
+static CsTime
+path_latency (CsNet *net, CsTime now, guint32 src, guint32 dst, gsl_rng *rng, gboolean *lost)
+{
+  if (!cs_net_can_reach (net, now, src, dst))
+    return CS_TIME_NEVER;
+  CsTime lat = cs_net_latency_sample (net, src, dst, rng);
+  if (net->n_delays)
+    lat = time_add (lat, cs_net_extra_delay (net, src, dst));
+  *lost = net->loss > 0 && gsl_rng_uniform (rng) < net->loss;
+  return lat;
+}
+
 CsTime
 cs_net_transfer_send (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes,
                       gsl_rng *rng)
@@ -384,13 +400,9 @@ cs_net_transfer_send (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 
   g_return_val_if_fail (now >= net->last_now, CS_TIME_NEVER);
   net->last_now = now;
 
-  if (!cs_net_can_reach (net, now, src, dst))
+  lat = path_latency (net, now, src, dst, rng, &lost);
+  if (lat == CS_TIME_NEVER)
     return CS_TIME_NEVER;
-
-  lat = cs_net_latency_sample (net, src, dst, rng);
-  if (net->n_delays)
-    lat = time_add (lat, cs_net_extra_delay (net, src, dst));
-  lost = net->loss > 0 && gsl_rng_uniform (rng) < net->loss;
   if (net->bandwidth_model == CS_BANDWIDTH_NONE)
     return lost ? CS_TIME_NEVER : time_add (now, lat);
 
@@ -441,6 +453,36 @@ cs_net_transfer_arrive (CsNet *net, CsTime now, guint32 src, guint32 dst, guint6
                              + slow_start_delay (net, src, dst, bytes)));
 }
 
+gboolean
+cs_net_interleaves (const CsNet *net, guint64 bytes)
+{
+  return net->bandwidth_model != CS_BANDWIDTH_NONE && net->interleave_max > 0
+         && bytes <= net->interleave_max;
+}
+
+CsTime
+cs_net_transfer_interleaved (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes,
+                             gsl_rng *rng)
+{
+  gboolean lost;
+
+  g_return_val_if_fail (net != NULL && rng != NULL, CS_TIME_NEVER);
+  g_return_val_if_fail (src < net->n_nodes && dst < net->n_nodes && src != dst, CS_TIME_NEVER);
+  g_return_val_if_fail (now >= 0 && now != CS_TIME_NEVER, CS_TIME_NEVER);
+  g_return_val_if_fail (now >= net->last_now, CS_TIME_NEVER);
+  g_return_val_if_fail (cs_net_interleaves (net, bytes), CS_TIME_NEVER);
+  net->last_now = now;
+
+  CsTime lat = path_latency (net, now, src, dst, rng, &lost);
+  if (lat == CS_TIME_NEVER || lost)
+    return CS_TIME_NEVER;
+  /* Its packets go out between those of the transfers in progress: neither link's queue is
+   * waited for or taken, only the message's own bytes at the slower of the two rates. */
+  CsTime bytes_time = MAX (serialization_time (bytes, net->upload[src]),
+                           serialization_time (bytes, net->download[dst]));
+  return time_add (now, time_add (lat, bytes_time + slow_start_delay (net, src, dst, bytes)));
+}
+
 void
 cs_net_prefetch_arrive (const CsNet *net, guint32 src, guint32 dst)
 {
@@ -456,6 +498,8 @@ cs_net_prefetch_arrive (const CsNet *net, guint32 src, guint32 dst)
 CsTime
 cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes, gsl_rng *rng)
 {
+  if (cs_net_interleaves (net, bytes))
+    return cs_net_transfer_interleaved (net, now, src, dst, bytes, rng);
   CsTime first = cs_net_transfer_send (net, now, src, dst, bytes, rng);
   if (first == CS_TIME_NEVER)
     return CS_TIME_NEVER;

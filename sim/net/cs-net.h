@@ -16,7 +16,18 @@
  * downlink is a capacity account: it carries each transfer's bytes at its own rate once their
  * first byte has arrived, so two slow senders can share a fast downlink while two fast senders
  * queue on a slow one. The downlink is booked when the first byte arrives, so in arrival order
- * (cs_net_transfer_send / cs_net_transfer_arrive). */
+ * (cs_net_transfer_send / cs_net_transfer_arrive).
+ *
+ * Small messages (interleave_max > 0, bytes <= interleave_max; cs_net_transfer_interleaved):
+ *   arrival  = now + lat + max (bytes*8/upload[src], bytes*8/download[dst]) + slow
+ * A message that fits in a few packets goes out between the packets of the transfers in progress
+ * on both links (TCP flows share a link packet by packet), so it waits for neither queue and
+ * takes neither: an inv does not wait behind the whole of a 1 MB block that the same downlink is
+ * receiving, only behind the packets queued at that moment, which this model neglects. SimBlock
+ * gives its inv and getdata latency only, likewise. One event per message instead of two. The
+ * small message's bytes are not counted against either link's capacity: right while such
+ * messages are a small share of the traffic; a workload of small messages that fills its links
+ * needs interleave_max = 0. */
 #pragma once
 
 #include <glib.h>
@@ -103,6 +114,16 @@ CsTime cs_net_latency_sample (const CsNet *net, guint32 a, guint32 b, gsl_rng *r
 CsTime cs_net_transfer_send (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes,
                              gsl_rng *rng);
 CsTime cs_net_transfer_arrive (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes);
+
+/* Whether a message of @bytes is small enough to interleave (see the top of this file): then
+ * cs_net_transfer_interleaved() replaces the two stages. */
+gboolean cs_net_interleaves (const CsNet *net, guint64 bytes);
+
+/* A small message (cs_net_interleaves() is TRUE) handed to the network at @now: returns the time
+ * its last byte reaches @dst, or CS_TIME_NEVER when lost or blocked. The same draws as
+ * cs_net_transfer_send(); no link queue is read or changed. */
+CsTime cs_net_transfer_interleaved (CsNet *net, CsTime now, guint32 src, guint32 dst,
+                                    guint64 bytes, gsl_rng *rng);
 
 /* Whether transfers take time for their bytes (bandwidth_model serialized); when not,
  * cs_net_transfer_arrive() returns its @now and the second stage can be skipped. */

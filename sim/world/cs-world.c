@@ -89,17 +89,22 @@ ctx_send (CsNodeCtx *ctx, guint32 peer, CsMsg *msg)
   CsTime now = cs_engine_now (world->engine);
   world->traffic.messages_sent++;
   world->traffic.bytes_sent += msg->size;
-  CsTime first = cs_net_transfer_send (world->net, now, ctx->id, peer, msg->size,
-                                      world->net_rng[ctx->id]);
-  if (first == CS_TIME_NEVER)
+  /* With bandwidth, the receiver's downlink is taken when the first byte arrives (an event), so
+   * in arrival order; without, the first byte is the whole message, and a small message that
+   * interleaves with other transfers takes no queue: it is delivered at its last byte. */
+  gboolean whole = cs_net_interleaves (world->net, msg->size);
+  CsTime at = whole ? cs_net_transfer_interleaved (world->net, now, ctx->id, peer, msg->size,
+                                                   world->net_rng[ctx->id])
+                    : cs_net_transfer_send (world->net, now, ctx->id, peer, msg->size,
+                                            world->net_rng[ctx->id]);
+  if (at == CS_TIME_NEVER)
     {
       world->traffic.messages_lost++;
       return;
     }
-  /* With bandwidth, the receiver's downlink is taken when the first byte arrives (an event), so
-   * in arrival order; without, the first byte is the whole message. */
-  guint16 kind = cs_net_has_bandwidth (world->net) ? world->kind_arrive : world->kind_deliver;
-  cs_engine_schedule (world->engine, first, ctx->id, peer, kind, epochs_of (world, ctx->id, peer),
+  guint16 kind = whole || !cs_net_has_bandwidth (world->net) ? world->kind_deliver
+                                                             : world->kind_arrive;
+  cs_engine_schedule (world->engine, at, ctx->id, peer, kind, epochs_of (world, ctx->id, peer),
                       cs_msg_ref (msg));
 }
 
