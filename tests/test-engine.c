@@ -866,6 +866,89 @@ test_rng_add_node_no_shift (void)
   }
 }
 
+/* For /engine/run/windows: forwards each event of kind 0 once, as kind 1, 5 ns later, and
+ * records what is current. */
+typedef struct
+{
+  Trace trace;
+  guint16 later;   /* the kind forwarded to */
+  gboolean current_ok;
+} Forwarder;
+
+static void
+forward_handler (CsEngine *engine, const CsEvent *event, gpointer user_data)
+{
+  Forwarder *f = user_data;
+  f->current_ok = f->current_ok && cs_engine_current (engine) == event;
+  trace_handler (engine, event, &f->trace);
+  cs_engine_forward (engine, event, event->time + 5, f->later);
+}
+
+static void
+later_handler (CsEngine *engine, const CsEvent *event, gpointer user_data)
+{
+  trace_handler (engine, event, &((Forwarder *) user_data)->trace);
+}
+
+/* The pieces cs-world's threads use: an event prepared on one engine and pushed on another
+ * fires there with the sequence number of its source on the first; a forwarded event keeps its
+ * (src, seq); running strictly before a time leaves now at the last event; next_time and
+ * set_now. */
+static void
+test_run_windows (void)
+{
+  g_autoptr (CsEngine) a = cs_engine_new ();
+  g_autoptr (CsEngine) b = cs_engine_new ();
+  Forwarder f = { .current_ok = TRUE };
+  trace_init (&f.trace);
+  guint16 kb0 = cs_engine_register (b, forward_handler, NULL, &f);
+  f.later = cs_engine_register (b, later_handler, NULL, &f);
+  guint16 ka0 = cs_engine_register (a, forward_handler, NULL, &f);
+  g_assert_cmpuint (ka0, ==, kb0);
+
+  /* Source 7 schedules one event on a (seq 0), then prepares two for b (seq 1, 2). */
+  cs_engine_schedule (a, 100, 7, 7, ka0, 0, NULL);
+  CsEvent e1, e2;
+  cs_engine_prepare (a, 30, 7, 8, kb0, 1, NULL, &e1);
+  cs_engine_prepare (a, 30, 7, 9, kb0, 2, NULL, &e2);
+  g_assert_cmpuint (e1.seq, ==, 1);
+  g_assert_cmpuint (e2.seq, ==, 2);
+  g_assert_cmpint (cs_engine_next_time (b), ==, CS_TIME_NEVER);
+  cs_engine_push_event (b, &e2); /* pushed out of order: (time, src, seq) decides */
+  cs_engine_push_event (b, &e1);
+  g_assert_cmpint (cs_engine_next_time (b), ==, 30);
+  g_assert_null (cs_engine_current (b));
+
+  /* Strictly before 35: the two at 30 fire (e1 first), their forwards at 35 do not. */
+  cs_engine_run_before (b, 35);
+  g_assert_cmpuint (f.trace.fired->len, ==, 2);
+  g_assert_cmpuint (fired_nth (&f.trace, 0)->aux, ==, 1);
+  g_assert_cmpuint (fired_nth (&f.trace, 1)->aux, ==, 2);
+  g_assert_cmpint (cs_engine_now (b), ==, 30);
+  g_assert_cmpint (cs_engine_next_time (b), ==, 35);
+  cs_engine_run_before (b, 36);
+  g_assert_cmpuint (f.trace.fired->len, ==, 4);
+  for (guint i = 2; i < 4; i++)
+    {
+      const CsEvent *ev = fired_nth (&f.trace, i);
+      g_assert_cmpint (ev->time, ==, 35);
+      g_assert_cmpuint (ev->kind, ==, f.later);
+      g_assert_cmpuint (ev->src, ==, 7);
+      g_assert_cmpuint (ev->seq, ==, i - 1); /* kept from e1 and e2 */
+      g_assert_cmpuint (ev->aux, ==, i - 1);
+    }
+  g_assert_true (f.current_ok);
+  g_assert_null (cs_engine_current (b));
+  g_assert_cmpint (cs_engine_next_time (b), ==, CS_TIME_NEVER);
+  cs_engine_set_now (b, 1000);
+  g_assert_cmpint (cs_engine_now (b), ==, 1000);
+  g_assert_cmpuint (cs_engine_events_processed (b), ==, 4);
+  /* Source 7's next event on a takes seq 3. */
+  cs_engine_prepare (a, 200, 7, 7, ka0, 0, NULL, &e1);
+  g_assert_cmpuint (e1.seq, ==, 3);
+  trace_clear (&f.trace);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -887,6 +970,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/run/progress", test_run_progress);
   g_test_add_func ("/engine/run/destroy-pending", test_run_destroy_pending);
   g_test_add_func ("/engine/run/deterministic", test_run_deterministic);
+  g_test_add_func ("/engine/run/windows", test_run_windows);
   g_test_add_func ("/engine/rng/mix64", test_rng_mix64);
   g_test_add_func ("/engine/rng/reproducible", test_rng_reproducible);
   g_test_add_func ("/engine/rng/independent", test_rng_independent);

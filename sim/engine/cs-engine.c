@@ -58,6 +58,7 @@ struct _CsEngine
   guint64 progress_every;      /* call progress_func every this many events (0: never) */
   CsProgressFunc progress_func;  /* progress callback, or NULL */
   gpointer progress_data;      /* user data of progress_func */
+  const CsEvent *current;      /* the event whose handler runs, or NULL */
 };
 
 CsEngine *
@@ -145,6 +146,68 @@ push_event (CsEngine *engine, CsTime at, guint32 src, guint32 dst, guint16 kind,
   ev.aux = aux;
   ev.data = data;
   cs_event_heap_push (&engine->heap, &ev);
+}
+
+void
+cs_engine_forward (CsEngine *engine, const CsEvent *ev, CsTime at, guint16 kind)
+{
+  g_return_if_fail (engine != NULL && ev != NULL);
+  g_return_if_fail (at >= engine->now);
+  g_return_if_fail (kind < engine->kinds->len);
+  g_return_if_fail (ev->timer == 0);
+
+  CsEvent next = *ev;
+  next.time = at;
+  next.kind = kind;
+  cs_event_heap_push (&engine->heap, &next);
+}
+
+void
+cs_engine_prepare (CsEngine *engine, CsTime at, guint32 src, guint32 dst, guint16 kind,
+                   guint16 aux, gpointer data, CsEvent *out)
+{
+  g_return_if_fail (engine != NULL && out != NULL);
+  g_return_if_fail (at >= engine->now);
+  g_return_if_fail (kind < engine->kinds->len);
+
+  out->time = at;
+  out->seq = next_seq (engine, src);
+  out->src = src;
+  out->dst = dst;
+  out->timer = 0;
+  out->kind = kind;
+  out->aux = aux;
+  out->data = data;
+}
+
+void
+cs_engine_push_event (CsEngine *engine, const CsEvent *ev)
+{
+  g_return_if_fail (engine != NULL && ev != NULL);
+  g_return_if_fail (ev->time >= engine->now);
+  g_return_if_fail (ev->kind < engine->kinds->len && ev->timer == 0);
+
+  cs_event_heap_push (&engine->heap, ev);
+}
+
+const CsEvent *
+cs_engine_current (const CsEngine *engine)
+{
+  return engine->current;
+}
+
+CsTime
+cs_engine_next_time (const CsEngine *engine)
+{
+  const CsEvent *top = cs_event_heap_peek (&engine->heap);
+  return top != NULL ? top->time : CS_TIME_NEVER;
+}
+
+void
+cs_engine_set_now (CsEngine *engine, CsTime now)
+{
+  g_return_if_fail (engine != NULL && now >= engine->now);
+  engine->now = now;
 }
 
 void
@@ -249,15 +312,13 @@ cs_engine_pending (const CsEngine *engine)
 
 /* The reasons are checked in this order before each event: a stop request, the event budget,
  * an empty heap, the end time. Cancelled timers popped on the way are neither counted nor passed
- * to a handler, and do not move the clock. */
-CsStopReason
-cs_engine_run (CsEngine *engine, CsTime until, guint64 max_events)
+ * to a handler, and do not move the clock. With @window, the loop runs the events before
+ * @until + 1 and leaves now where the last one put it. */
+static CsStopReason
+run_loop (CsEngine *engine, CsTime until, guint64 max_events, gboolean window)
 {
   guint64 fired = 0;
   CsStopReason reason;
-
-  g_return_val_if_fail (engine != NULL, CS_STOP_EMPTY);
-  g_return_val_if_fail (!engine->running, CS_STOP_REQUESTED);
 
   engine->running = TRUE;
   engine->stop_requested = FALSE;
@@ -285,7 +346,7 @@ cs_engine_run (CsEngine *engine, CsTime until, guint64 max_events)
         }
       if (top->time > until)
         {
-          if (until > engine->now)
+          if (until > engine->now && !window)
             engine->now = until;
           reason = CS_STOP_TIME;
           break;
@@ -323,7 +384,9 @@ cs_engine_run (CsEngine *engine, CsTime until, guint64 max_events)
             nk->prefetch (top, 1, nk->user_data);
         }
       k = &g_array_index (engine->kinds, CsKind, ev.kind);
+      engine->current = &ev;
       k->handler (engine, &ev, k->user_data);
+      engine->current = NULL;
       fired++;
       engine->processed++;
       if (engine->progress_func != NULL && engine->processed % engine->progress_every == 0)
@@ -332,6 +395,23 @@ cs_engine_run (CsEngine *engine, CsTime until, guint64 max_events)
   engine->running = FALSE;
   engine->stop_requested = FALSE;
   return reason;
+}
+
+CsStopReason
+cs_engine_run (CsEngine *engine, CsTime until, guint64 max_events)
+{
+  g_return_val_if_fail (engine != NULL, CS_STOP_EMPTY);
+  g_return_val_if_fail (!engine->running, CS_STOP_REQUESTED);
+  return run_loop (engine, until, max_events, FALSE);
+}
+
+void
+cs_engine_run_before (CsEngine *engine, CsTime end)
+{
+  g_return_if_fail (engine != NULL);
+  g_return_if_fail (!engine->running);
+  if (end > 0)
+    run_loop (engine, end - 1, 0, TRUE);
 }
 
 void

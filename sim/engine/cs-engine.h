@@ -65,6 +65,35 @@ CsTimerId cs_engine_timer_start (CsEngine *engine, CsTime at, guint32 node, guin
  * timer already fired or was cancelled (harmless). */
 gboolean cs_engine_timer_cancel (CsEngine *engine, CsTimerId timer);
 
+/* Schedules the continuation of @ev (an event of this engine now firing, not a timer): a copy
+ * at @at (>= now) of kind @kind, with the same src, seq, dst, aux and data. It takes no new
+ * sequence number, so the order of the events a source schedules does not depend on which
+ * engine carries the continuation (cs-world's threads). */
+void cs_engine_forward (CsEngine *engine, const CsEvent *ev, CsTime at, guint16 kind);
+
+/* Fills @out with an event from @src as cs_engine_schedule() would push it (taking the next
+ * sequence number of @src here), without pushing it: for an event that another engine will
+ * carry (cs_engine_push_event). */
+void cs_engine_prepare (CsEngine *engine, CsTime at, guint32 src, guint32 dst, guint16 kind,
+                        guint16 aux, gpointer data, CsEvent *out);
+
+/* Pushes an event made by cs_engine_prepare() on an engine with the same kinds registered. Its
+ * time must not be before this engine's now. */
+void cs_engine_push_event (CsEngine *engine, const CsEvent *ev);
+
+/* The event whose handler is running, or NULL outside one. */
+const CsEvent *cs_engine_current (const CsEngine *engine);
+
+/* The time of the next pending event (a cancelled timer counts), CS_TIME_NEVER when none. */
+CsTime cs_engine_next_time (const CsEngine *engine);
+
+/* Runs every event that fires strictly before @end, then returns (without moving now to @end,
+ * unlike cs_engine_run). For running in windows (cs-world's threads); no budget, no stop. */
+void cs_engine_run_before (CsEngine *engine, CsTime end);
+
+/* Sets now (>= the current now): for a caller that ran this engine in windows. */
+void cs_engine_set_now (CsEngine *engine, CsTime now);
+
 CsTime cs_engine_now (const CsEngine *engine);
 guint64 cs_engine_events_processed (const CsEngine *engine);
 gsize cs_engine_pending (const CsEngine *engine);
