@@ -986,6 +986,35 @@ test_transfer_interleave (void)
                    ==, 50 * CS_MSEC + 500 * CS_USEC);
 }
 
+/* The least latency, the lookahead of cs-world's threads: each jitter's floor, less 1 ns. */
+static void
+test_min_latency (void)
+{
+  static const struct { int jitter; double lat_ms; CsTime want; } cases[] = {
+    { CS_JITTER_NONE, 50, 50 * CS_MSEC - 1 },
+    { CS_JITTER_PARETO, 50, 10 * CS_MSEC - 1 },          /* shape 1.25: scale = mean / 5 */
+    { CS_JITTER_PARETO_SIMBLOCK, 11, 6 * CS_MSEC - 1 },  /* mean - 5 ms */
+    { CS_JITTER_PARETO_SIMBLOCK, 4, 4 * CS_MSEC - 1 },   /* shape < 1: the mean itself */
+    { CS_JITTER_UNIFORM, 50, 45 * CS_MSEC - 1 },         /* spread 0.1 */
+    { CS_JITTER_EXPONENTIAL, 50, 0 },
+    { CS_JITTER_LOGNORMAL, 50, 0 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CsNetConfig) c = config_one_region (20, cases[i].lat_ms, 8e6, 16e6);
+      c->jitter = cases[i].jitter;
+      c->pareto_shape = 1.25;
+      c->jitter_spread = 0.1;
+      c->jitter_sigma = 0.5;
+      g_autoptr (CsNet) net = net_new_ok (c, 1);
+      g_assert_cmpint (cs_net_min_latency (net), ==, cases[i].want);
+      /* No sample is below it. */
+      g_autoptr (gsl_rng) rng = cs_rng_new (3, i);
+      for (guint k = 0; k < 20000; k++)
+        g_assert_cmpint (cs_net_latency_sample (net, 0, 1, rng), >, cases[i].want);
+    }
+}
+
 /* Loss rate within 4 standard errors of the configured 10%; lost transfers still use the
  * uplink. */
 static void
@@ -1227,6 +1256,7 @@ main (int argc, char **argv)
   g_test_add_func ("/net/latency/pareto-simblock", test_latency_pareto_simblock);
   g_test_add_func ("/net/transfer/loss", test_transfer_loss);
   g_test_add_func ("/net/transfer/interleave", test_transfer_interleave);
+  g_test_add_func ("/net/latency/min", test_min_latency);
   g_test_add_func ("/net/faults/partitions", test_partitions);
   return g_test_run ();
 }

@@ -48,6 +48,7 @@ struct _CsNet
   CsTime *up_free;              /* when each node's uplink has sent all it was given */
   CsTime *down_free;            /* when each node's downlink has carried all it was given */
   CsTime last_now;              /* the latest `now` passed to cs_net_transfer() */
+  gboolean concurrent;          /* several threads call (cs_net_set_concurrent) */
 
   CsPeerGraph graph;            /* the peer graph */
 

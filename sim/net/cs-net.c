@@ -372,6 +372,18 @@ cs_net_latency_sample (const CsNet *net, guint32 a, guint32 b, gsl_rng *rng)
   return ns_round (x);
 }
 
+/* Checks that calls come in time order (one thread's engine order), and records @now. With
+ * several threads (cs_net_set_concurrent) each has its own order: nothing is checked or kept. */
+static inline gboolean
+note_now (CsNet *net, CsTime now)
+{
+  if (net->concurrent)
+    return TRUE;
+  g_return_val_if_fail (now >= net->last_now, FALSE);
+  net->last_now = now;
+  return TRUE;
+}
+
 /* What every transfer draws when it is handed to the network at @now: NEVER when @src cannot
  * reach @dst (nothing drawn); otherwise one latency sample (plus the extra delay in force), then
  * one uniform when loss > 0, which sets *@lost. */
@@ -397,8 +409,8 @@ cs_net_transfer_send (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 
   g_return_val_if_fail (net != NULL && rng != NULL, CS_TIME_NEVER);
   g_return_val_if_fail (src < net->n_nodes && dst < net->n_nodes && src != dst, CS_TIME_NEVER);
   g_return_val_if_fail (now >= 0 && now != CS_TIME_NEVER, CS_TIME_NEVER);
-  g_return_val_if_fail (now >= net->last_now, CS_TIME_NEVER);
-  net->last_now = now;
+  if (!note_now (net, now))
+    return CS_TIME_NEVER;
 
   lat = path_latency (net, now, src, dst, rng, &lost);
   if (lat == CS_TIME_NEVER)
@@ -439,8 +451,8 @@ cs_net_transfer_arrive (CsNet *net, CsTime now, guint32 src, guint32 dst, guint6
 {
   g_return_val_if_fail (net != NULL, CS_TIME_NEVER);
   g_return_val_if_fail (src < net->n_nodes && dst < net->n_nodes, CS_TIME_NEVER);
-  g_return_val_if_fail (now >= net->last_now, CS_TIME_NEVER);
-  net->last_now = now;
+  if (!note_now (net, now))
+    return CS_TIME_NEVER;
   if (net->bandwidth_model == CS_BANDWIDTH_NONE)
     return now;
   /* The downlink carries the bytes from their first arrival at its own rate, after what it
@@ -469,9 +481,9 @@ cs_net_transfer_interleaved (CsNet *net, CsTime now, guint32 src, guint32 dst, g
   g_return_val_if_fail (net != NULL && rng != NULL, CS_TIME_NEVER);
   g_return_val_if_fail (src < net->n_nodes && dst < net->n_nodes && src != dst, CS_TIME_NEVER);
   g_return_val_if_fail (now >= 0 && now != CS_TIME_NEVER, CS_TIME_NEVER);
-  g_return_val_if_fail (now >= net->last_now, CS_TIME_NEVER);
   g_return_val_if_fail (cs_net_interleaves (net, bytes), CS_TIME_NEVER);
-  net->last_now = now;
+  if (!note_now (net, now))
+    return CS_TIME_NEVER;
 
   CsTime lat = path_latency (net, now, src, dst, rng, &lost);
   if (lat == CS_TIME_NEVER || lost)
@@ -510,6 +522,54 @@ cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes
   CsTime last = cs_net_transfer_arrive (net, first, src, dst, bytes);
   net->last_now = saved;
   return last;
+}
+
+void
+cs_net_set_concurrent (CsNet *net, gboolean concurrent)
+{
+  g_return_if_fail (net != NULL);
+  net->concurrent = concurrent;
+}
+
+CsTime
+cs_net_min_latency (const CsNet *net)
+{
+  g_return_val_if_fail (net != NULL, 0);
+  double least = G_MAXDOUBLE;
+  for (guint i = 0; i < net->n_regions * net->n_regions; i++)
+    {
+      if (net->region_n_nodes[i / net->n_regions] == 0
+          || net->region_n_nodes[i % net->n_regions] == 0)
+        continue;
+      double mean = (double) net->latency[i], low;
+      if (mean <= 0)
+        return 0;
+      switch (net->jitter)
+        {
+        case CS_JITTER_PARETO:
+          low = mean * (net->pareto_shape - 1) / net->pareto_shape;
+          break;
+        case CS_JITTER_PARETO_SIMBLOCK:
+          low = 0.2 * mean / 1e6 > 1 ? mean - 5e6 : mean;
+          break;
+        case CS_JITTER_UNIFORM:
+          low = mean * (1 - net->jitter_spread);
+          break;
+        case CS_JITTER_NONE:
+          low = mean;
+          break;
+        case CS_JITTER_EXPONENTIAL:
+        case CS_JITTER_LOGNORMAL:
+        default:
+          low = 0;
+          break;
+        }
+      least = MIN (least, low);
+    }
+  if (least == G_MAXDOUBLE || !(least >= 1))
+    return 0;
+  /* A sample is rounded to the nearest ns; one ns less covers the rounding. */
+  return (CsTime) floor (least) - 1;
 }
 
 gboolean

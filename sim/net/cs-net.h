@@ -134,6 +134,16 @@ gboolean cs_net_has_bandwidth (const CsNet *net);
 CsTime cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes,
                         gsl_rng *rng);
 
+/* The least latency any transfer can have (the lowest value of the jitter distribution over
+ * the region pairs that have nodes, minus 1 ns of rounding): no message sent at t arrives before
+ * t + this. 0 when the jitter has no positive floor (exponential, lognormal). The lookahead of
+ * cs-world's threads. */
+CsTime cs_net_min_latency (const CsNet *net);
+
+/* Several threads use the network, each for its own nodes' uplinks and downlinks (cs-world's
+ * threads): the time order of calls is then per thread and is not checked. */
+void cs_net_set_concurrent (CsNet *net, gboolean concurrent);
+
 /* Forgets every queued transfer (all links idle, time may restart at 0). */
 void cs_net_reset_links (CsNet *net);
 
