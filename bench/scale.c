@@ -2,8 +2,9 @@
  *
  * Runs `sim/chainsim run` as a child process on one scenario with overrides, `--reps` times, and
  * prints for each run and for the median: wall time, events/s (events_processed of the run's
- * metrics.csv over the wall time) and peak resident memory (ru_maxrss of the child, from wait4,
- * i.e. getrusage(RUSAGE_CHILDREN) of that one child), followed by a SHA-256 digest of the run's
+ * metrics.csv over the wall time), peak resident memory (ru_maxrss of the child, from wait4,
+ * i.e. getrusage(RUSAGE_CHILDREN) of that one child) and its CPU time over all its threads
+ * (`--threads`: CPU / wall is how busy the cores were), followed by a SHA-256 digest of the run's
  * output files (every regular file of the output directory in name order: name, NUL, content), so
  * that a change in results is visible at a glance. The digest of a fixed-seed run is the same
  * before and after every optimization (issue 6, item 5).
@@ -28,6 +29,7 @@ typedef struct
   double wall_s;       /* wall-clock seconds of the child */
   double events;       /* events_processed from metrics.csv */
   double maxrss_mb;    /* peak resident set of the child, MB (10^6 bytes) */
+  double cpu_s;        /* user + system CPU seconds of the child, over all its threads */
   char *digest;        /* SHA-256 over the output files, hex */
 } ScaleRun;
 
@@ -138,6 +140,8 @@ run_once (const char *chainsim, const char *scenario, char **sets, int nsets, co
     ;
   r->wall_s = now_s () - t0;
   r->maxrss_mb = ru.ru_maxrss * 1024.0 / 1e6; /* ru_maxrss is in KiB on Linux */
+  r->cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec
+             + ru.ru_stime.tv_usec / 1e6;
   r->events = read_events (out);
   r->digest = digest_dir (out);
   return WIFEXITED (status) && WEXITSTATUS (status) == 0;
@@ -196,8 +200,8 @@ main (int argc, char **argv)
       wall[k] = r.wall_s;
       evs[k] = r.events / r.wall_s;
       rss[k] = r.maxrss_mb;
-      printf ("%-24s run %d: %8.2f s  %12.0f events  %10.0f events/s  %8.1f MB peak RSS\n", label,
-              k + 1, r.wall_s, r.events, evs[k], r.maxrss_mb);
+      printf ("%-24s run %d: %8.2f s  %12.0f events  %10.0f events/s  %8.1f MB peak RSS  "
+              "%8.2f s CPU\n", label, k + 1, r.wall_s, r.events, evs[k], r.maxrss_mb, r.cpu_s);
       if (!digest)
         digest = r.digest;
       else

@@ -91,8 +91,12 @@ cmd_run (int argc, char **argv)
   g_autofree char *out_dir = NULL;
   g_auto (GStrv) sets = NULL;
   gboolean quiet = FALSE;
+  gint threads = 0;
   GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Override the scenario's seed", "N" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads,
+      "Threads for this run (default: one per processor; the results do not depend on it)",
+      "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Output directory (default: results/NAME)", "DIR" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
@@ -109,6 +113,8 @@ cmd_run (int argc, char **argv)
   if (argc != 2)
     return usage_error (NULL, argc < 2 ? "run: which scenario? (chainsim run SCENARIO)"
                                        : "run: one scenario at a time");
+  if (threads < 0 || threads > 64)
+    return usage_error (NULL, "run: --threads takes 1 to 64");
   const char *path = argv[1];
 
   /* --seed is an override like any other, so it is range-checked by the loader. */
@@ -130,6 +136,7 @@ cmd_run (int argc, char **argv)
     out_dir = default_out_dir (path);
   CsRunOptions options = {
     .out_dir = out_dir, .progress = isatty (STDERR_FILENO), .quiet = quiet,
+    .threads = threads > 0 ? (guint) threads : g_get_num_processors (),
   };
   gboolean ok = cs_run (&scenario, &options, &error);
   cs_scenario_clear (&scenario);

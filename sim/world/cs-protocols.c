@@ -104,6 +104,13 @@ gossip_plan (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rn
                   scenario->duration, inject_origination, world);
 }
 
+/* Gossip nodes share nothing but the read-only config: any node may run on any thread. */
+static gboolean
+gossip_pinned (gpointer shared, guint32 node)
+{
+  return FALSE;
+}
+
 /* ---- nakamoto ---- */
 
 static gpointer
@@ -152,6 +159,14 @@ static void
 nakamoto_probe_free (gpointer probe)
 {
   cs_chain_probe_free (probe);
+}
+
+/* Miners number the blocks they create in the shared chain log: they share the first thread.
+ * Everything else a node touches is its own, or read only (nakamoto.c). */
+static gboolean
+nakamoto_pinned (gpointer shared, guint32 node)
+{
+  return ((const CsNakamotoShared *) shared)->share[node] > 0;
 }
 
 /* ---- storage ----
@@ -525,6 +540,7 @@ static const CsProtocolEntry entries[] = {
     .probe_report = gossip_probe_report,
     .probe_free = gossip_probe_free,
     .plan = gossip_plan,
+    .pinned = gossip_pinned,
   },
   [CS_PROTOCOL_NAKAMOTO] = {
     .name = "nakamoto",
@@ -535,6 +551,7 @@ static const CsProtocolEntry entries[] = {
     .probe_emit = nakamoto_probe_emit,
     .probe_report = nakamoto_probe_report,
     .probe_free = nakamoto_probe_free,
+    .pinned = nakamoto_pinned,
   },
   [CS_PROTOCOL_STORAGE] = {
     .name = "storage",

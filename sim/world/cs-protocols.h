@@ -30,6 +30,9 @@ typedef struct
   void (*probe_free) (gpointer probe);
   /* Schedules the workload into the world before it starts (may be NULL). */
   void (*plan) (const CsScenario *scenario, gpointer shared, CsWorld *world, gsl_rng *rng);
+  /* Set when the protocol's nodes can run on several threads (cs_world_set_threads): TRUE for
+   * the nodes that write the shared data, which then share the first thread. NULL: one thread. */
+  gboolean (*pinned) (gpointer shared, guint32 node);
 } CsProtocolEntry;
 
 /* The entry for @kind (a CsProtocolKind). */

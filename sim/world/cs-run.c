@@ -85,6 +85,10 @@ cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error)
   gpointer shared = entry->shared_new (scenario, net);
   gpointer probe = entry->probe_new (scenario, net, shared);
   CsWorld *world = cs_world_new (net, entry->klass, shared, seed, entry->probe_emit, probe);
+  if (options->threads > 1 && entry->pinned != NULL && scenario->max_events == 0
+      && !cs_fault_config_any (&scenario->faults))
+    cs_world_set_threads (world, MIN (options->threads, 64), cs_net_min_latency (net),
+                          entry->pinned);
   g_autoptr (gsl_rng) workload = cs_rng_new (seed, cs_stream_id (CS_STREAM_WORKLOAD, 0));
   if (entry->plan)
     entry->plan (scenario, shared, world, workload);
@@ -95,7 +99,7 @@ cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error)
   progress.wall_last = progress.wall_start;
   if (options->progress && !options->quiet)
     cs_engine_set_progress (engine, 1 << 16, show_progress, &progress);
-  CsStopReason reason = cs_engine_run (engine, scenario->duration, (guint64) scenario->max_events);
+  CsStopReason reason = cs_world_run (world, scenario->duration, (guint64) scenario->max_events);
   double wall = (g_get_monotonic_time () - progress.wall_start) / 1e6;
   if (options->progress && !options->quiet)
     fprintf (stderr, "\r%*s\r", 100, "");
@@ -115,13 +119,13 @@ cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error)
   cs_json_kv_int (j, "seed", scenario->seed);
   cs_json_kv_string (j, "protocol", cs_protocol_names[scenario->protocol]);
   cs_json_kv_double (j, "simulated_duration_s", cs_time_to_s (cs_engine_now (engine)));
-  cs_json_kv_int (j, "events_processed", (gint64) cs_engine_events_processed (engine));
+  cs_json_kv_int (j, "events_processed", (gint64) cs_world_events_processed (world));
   cs_json_kv_string (j, "stopped_by", stop_reason_name (reason));
   write_network_summary (j, net, world);
   g_autoptr (GError) check_error = NULL;
   gboolean checked = entry->probe_report (probe, scenario, j, out, &check_error);
   cs_json_end_object (j);
-  guint64 events = cs_engine_events_processed (engine);
+  guint64 events = cs_world_events_processed (world);
 
   cs_world_free (world);
   entry->probe_free (probe);

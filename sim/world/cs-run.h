@@ -15,6 +15,9 @@ typedef struct
   gboolean quiet;       /* nothing on stderr but errors */
   CsOutput **capture;   /* when set, nothing is written: the outputs, complete and in memory, are
                          * returned here for the caller to write or send elsewhere */
+  guint threads;        /* threads for one run (0 or 1: one); the outputs do not depend on it.
+                         * Used where the protocol supports it (CsProtocolEntry.pinned) and the
+                         * run has no faults, no event budget and a positive least latency. */
 } CsRunOptions;
 
 /* Runs @scenario. Returns FALSE with @error set when the world cannot be built, when a checker of

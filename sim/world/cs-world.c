@@ -10,38 +10,12 @@
  * half of a CsTimerId and the event's `timer` field, cs-engine.h), and is dropped when the node
  * crashed since it was started. Timers injected from outside (workloads) are dropped only when
  * the node is down at that time: a client request reaches a recovered node. */
-#include "world/cs-world.h"
+#include "world/cs-world-private.h"
 
 #include <string.h>
 
 #include "engine/cs-rng.h"
 
-struct _CsWorld
-{
-  CsEngine *engine;            /* owned unless built by cs_world_new_on_engine() */
-  gboolean owns_engine;        /* whether cs_world_free() frees the engine */
-  CsNet *net;                  /* borrowed */
-  const CsProtocolClass *klass;
-  gpointer shared;             /* the protocol's shared data */
-  guint n_nodes;
-  guint8 *states;              /* n_nodes * klass->state_size bytes */
-  gsl_rng **node_rng;          /* per node: protocol randomness */
-  gsl_rng **net_rng;           /* per node: jitter and loss of what it sends */
-  CsProbeFunc probe;
-  gpointer probe_data;
-  guint16 kind_arrive;         /* engine kinds: first byte of a message reaches its node */
-  guint16 kind_deliver;        /* the whole message is there */
-  guint16 kind_timer;
-  guint16 kind_inject;         /* timers injected from outside the node (workloads) */
-  CsWorldTraffic traffic;
-  guint32 *epoch;              /* per node: crashes so far */
-  guint8 *down;                /* per node: 1 while crashed */
-  guint8 *disk_lost;           /* per node: 1 when a crash since the last recovery lost its data */
-  GArray *slot_epoch;          /* guint32 per engine timer slot: its node's epoch at the start */
-  CsLifecycleFunc lifecycle;   /* told of crashes and recoveries, or NULL */
-  gpointer lifecycle_data;     /* its data */
-  GPtrArray *attached;         /* objects freed with the world, the last attached first */
-};
 
 /* The aux field of a message event: both ends' epochs at sending. */
 static inline guint16
@@ -59,12 +33,13 @@ stale_message (const CsWorld *world, guint32 src, guint32 dst, guint16 aux)
 
 static const CsNodeCtxOps world_ops;
 
+/* The context of @node, which @shard runs. */
 static inline CsNodeCtx
-make_ctx (CsWorld *world, guint32 node)
+make_ctx (CsWorldShard *shard, guint32 node)
 {
   CsNodeCtx ctx = {
-    .ops = &world_ops, .id = node, .rng = world->node_rng[node], .shared = world->shared,
-    .impl = world,
+    .ops = &world_ops, .id = node, .rng = shard->world->node_rng[node],
+    .shared = shard->world->shared, .impl = shard,
   };
   return ctx;
 }
@@ -78,17 +53,18 @@ state_of (CsWorld *world, guint32 node)
 static CsTime
 ctx_now (CsNodeCtx *ctx)
 {
-  return cs_engine_now (((CsWorld *) ctx->impl)->engine);
+  return cs_engine_now (((CsWorldShard *) ctx->impl)->engine);
 }
 
 static void
 ctx_send (CsNodeCtx *ctx, guint32 peer, CsMsg *msg)
 {
-  CsWorld *world = ctx->impl;
+  CsWorldShard *shard = ctx->impl;
+  CsWorld *world = shard->world;
   g_return_if_fail (peer < world->n_nodes && peer != ctx->id);
-  CsTime now = cs_engine_now (world->engine);
-  world->traffic.messages_sent++;
-  world->traffic.bytes_sent += msg->size;
+  CsTime now = cs_engine_now (shard->engine);
+  shard->traffic.messages_sent++;
+  shard->traffic.bytes_sent += msg->size;
   /* With bandwidth, the receiver's downlink is taken when the first byte arrives (an event), so
    * in arrival order; without, the first byte is the whole message, and a small message that
    * interleaves with other transfers takes no queue: it is delivered at its last byte. */
@@ -99,49 +75,82 @@ ctx_send (CsNodeCtx *ctx, guint32 peer, CsMsg *msg)
                                             world->net_rng[ctx->id]);
   if (at == CS_TIME_NEVER)
     {
-      world->traffic.messages_lost++;
+      shard->traffic.messages_lost++;
       return;
     }
   guint16 kind = whole || !cs_net_has_bandwidth (world->net) ? world->kind_deliver
                                                              : world->kind_arrive;
-  cs_engine_schedule (world->engine, at, ctx->id, peer, kind, epochs_of (world, ctx->id, peer),
-                      cs_msg_ref (msg));
+  guint16 aux = epochs_of (world, ctx->id, peer);
+  guint target = world->shard_of ? world->shard_of[peer] : 0;
+  if (target == shard->index)
+    cs_engine_schedule (shard->engine, at, ctx->id, peer, kind, aux, cs_msg_ref (msg));
+  else
+    {
+      /* Another thread's node: it gets the event when this window ends (it arrives after the
+       * lookahead, so after the window). */
+      CsEvent ev;
+      cs_engine_prepare (shard->engine, at, ctx->id, peer, kind, aux, cs_msg_ref (msg), &ev);
+      g_array_append_val (shard->outbox[shard->parity][target], ev);
+      CsTime *least = &shard->outbox_min[shard->parity][target];
+      *least = MIN (*least, at);
+    }
 }
 
 static const guint32 *
 ctx_peers (CsNodeCtx *ctx, guint *n)
 {
-  return cs_net_peers (((CsWorld *) ctx->impl)->net, ctx->id, n);
+  return cs_net_peers (((CsWorldShard *) ctx->impl)->world->net, ctx->id, n);
 }
 
 static CsNodeTimer
 ctx_timer_start (CsNodeCtx *ctx, CsTime delay, guint16 kind, gpointer arg)
 {
-  CsWorld *world = ctx->impl;
+  CsWorldShard *shard = ctx->impl;
+  CsWorld *world = shard->world;
   g_return_val_if_fail (delay >= 0, 0);
-  CsTimerId id = cs_engine_timer_start (world->engine, cs_engine_now (world->engine) + delay,
+  CsTimerId id = cs_engine_timer_start (shard->engine, cs_engine_now (shard->engine) + delay,
                                         ctx->id, world->kind_timer, kind, arg);
   guint32 slot = (guint32) (id & G_MAXUINT32);
   if (slot == 0)
     return 0;
-  if (slot > world->slot_epoch->len)
-    g_array_set_size (world->slot_epoch, MAX (slot, 2 * world->slot_epoch->len));
-  g_array_index (world->slot_epoch, guint32, slot - 1) = world->epoch[ctx->id];
+  if (slot > shard->slot_epoch->len)
+    g_array_set_size (shard->slot_epoch, MAX (slot, 2 * shard->slot_epoch->len));
+  g_array_index (shard->slot_epoch, guint32, slot - 1) = world->epoch[ctx->id];
   return id;
 }
 
 static gboolean
 ctx_timer_cancel (CsNodeCtx *ctx, CsNodeTimer timer)
 {
-  return cs_engine_timer_cancel (((CsWorld *) ctx->impl)->engine, timer);
+  return cs_engine_timer_cancel (((CsWorldShard *) ctx->impl)->engine, timer);
 }
 
 static void
 ctx_emit (CsNodeCtx *ctx, guint metric, guint64 key, double value)
 {
-  CsWorld *world = ctx->impl;
-  if (world->probe)
-    world->probe (ctx->id, cs_engine_now (world->engine), metric, key, value, world->probe_data);
+  CsWorldShard *shard = ctx->impl;
+  CsWorld *world = shard->world;
+  if (!world->probe)
+    return;
+  CsTime now = cs_engine_now (shard->engine);
+  const CsEvent *ev = cs_engine_current (shard->engine);
+  if (!world->buffering || ev == NULL)
+    {
+      world->probe (ctx->id, now, metric, key, value, world->probe_data);
+      return;
+    }
+  CsEmission e = {
+    .time = now, .seq = ev->seq, .src = ev->src, .idx = 0, .node = ctx->id, .metric = metric,
+    .key = key, .value = value,
+  };
+  GArray *emits = shard->emits[shard->parity];
+  if (emits->len > 0)
+    {
+      const CsEmission *last = &g_array_index (emits, CsEmission, emits->len - 1);
+      if (last->time == e.time && last->src == e.src && last->seq == e.seq)
+        e.idx = last->idx + 1;
+    }
+  g_array_append_val (emits, e);
 }
 
 static const CsNodeCtxOps world_ops = {
@@ -156,16 +165,17 @@ static const CsNodeCtxOps world_ops = {
 static void
 on_deliver (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 {
-  CsWorld *world = user_data;
+  CsWorldShard *shard = user_data;
+  CsWorld *world = shard->world;
   CsMsg *msg = ev->data;
   if (stale_message (world, ev->src, ev->dst, ev->aux))
     {
-      world->traffic.messages_dropped++;
+      shard->traffic.messages_dropped++;
       cs_msg_unref (msg);
       return;
     }
-  CsNodeCtx ctx = make_ctx (world, ev->dst);
-  world->traffic.messages_delivered++;
+  CsNodeCtx ctx = make_ctx (shard, ev->dst);
+  shard->traffic.messages_delivered++;
   world->klass->on_message (&ctx, state_of (world, ev->dst), ev->src, msg);
   cs_msg_unref (msg);
 }
@@ -173,43 +183,47 @@ on_deliver (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 static void
 on_arrive (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 {
-  CsWorld *world = user_data;
+  CsWorldShard *shard = user_data;
+  CsWorld *world = shard->world;
   CsMsg *msg = ev->data;
   if (stale_message (world, ev->src, ev->dst, ev->aux))
     {
-      world->traffic.messages_dropped++; /* a crashed receiver's downlink carries nothing */
+      shard->traffic.messages_dropped++; /* a crashed receiver's downlink carries nothing */
       cs_msg_unref (msg);
       return;
     }
   CsTime last = cs_net_transfer_arrive (world->net, ev->time, ev->src, ev->dst, msg->size);
-  /* The event's reference to the message moves on to the delivery. */
-  cs_engine_schedule (engine, last, ev->src, ev->dst, world->kind_deliver, ev->aux, msg);
+  /* The event's reference to the message moves on to the delivery, which keeps the event's
+   * (src, seq): no sequence number of the sender is taken on the receiver's side. */
+  cs_engine_forward (engine, ev, last, world->kind_deliver);
 }
 
 static void
 on_timer (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 {
-  CsWorld *world = user_data;
+  CsWorldShard *shard = user_data;
+  CsWorld *world = shard->world;
   if (world->down[ev->dst]
-      || g_array_index (world->slot_epoch, guint32, ev->timer - 1) != world->epoch[ev->dst])
+      || g_array_index (shard->slot_epoch, guint32, ev->timer - 1) != world->epoch[ev->dst])
     {
-      world->traffic.timers_dropped++;
+      shard->traffic.timers_dropped++;
       return;
     }
-  CsNodeCtx ctx = make_ctx (world, ev->dst);
+  CsNodeCtx ctx = make_ctx (shard, ev->dst);
   world->klass->on_timer (&ctx, state_of (world, ev->dst), ev->aux, ev->data);
 }
 
 static void
 on_inject (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 {
-  CsWorld *world = user_data;
+  CsWorldShard *shard = user_data;
+  CsWorld *world = shard->world;
   if (world->down[ev->dst])
     {
-      world->traffic.timers_dropped++;
+      shard->traffic.timers_dropped++;
       return;
     }
-  CsNodeCtx ctx = make_ctx (world, ev->dst);
+  CsNodeCtx ctx = make_ctx (shard, ev->dst);
   world->klass->on_timer (&ctx, state_of (world, ev->dst), ev->aux, ev->data);
 }
 
@@ -218,7 +232,7 @@ on_inject (CsEngine *engine, const CsEvent *ev, gpointer user_data)
 static void
 prefetch_node (const CsEvent *next, guint stage, gpointer user_data)
 {
-  CsWorld *world = user_data;
+  CsWorld *world = ((CsWorldShard *) user_data)->world;
   if (next->dst >= world->n_nodes)
     return;
   const guint8 *st = state_of (world, next->dst);
@@ -242,7 +256,7 @@ prefetch_node (const CsEvent *next, guint stage, gpointer user_data)
 static void
 prefetch_arrive (const CsEvent *next, guint stage, gpointer user_data)
 {
-  CsWorld *world = user_data;
+  CsWorld *world = ((CsWorldShard *) user_data)->world;
   if (stage != 0 || next->dst >= world->n_nodes)
     return;
   __builtin_prefetch (&world->down[next->dst]);
@@ -285,19 +299,32 @@ cs_world_new_on_engine (CsEngine *engine, CsNet *net, const CsProtocolClass *kla
     }
   world->probe = probe;
   world->probe_data = probe_data;
-  world->kind_arrive = cs_engine_register (world->engine, on_arrive, msg_destroy, world);
-  world->kind_deliver = cs_engine_register (world->engine, on_deliver, msg_destroy, world);
-  world->kind_timer = cs_engine_register (world->engine, on_timer, NULL, world);
-  world->kind_inject = cs_engine_register (world->engine, on_inject, NULL, world);
-  cs_engine_set_prefetch (world->engine, world->kind_arrive, prefetch_arrive);
-  cs_engine_set_prefetch (world->engine, world->kind_deliver, prefetch_node);
-  cs_engine_set_prefetch (world->engine, world->kind_timer, prefetch_node);
+  world->n_shards = 1;
+  world->shards = g_new0 (CsWorldShard *, 1);
+  world->shards[0] = g_new0 (CsWorldShard, 1);
+  world->shards[0]->world = world;
+  world->shards[0]->engine = engine;
+  world->shards[0]->slot_epoch = g_array_new (FALSE, TRUE, sizeof (guint32));
+  cs__world_register_kinds (world->shards[0]);
   world->epoch = g_new0 (guint32, world->n_nodes);
   world->down = g_new0 (guint8, world->n_nodes);
   world->disk_lost = g_new0 (guint8, world->n_nodes);
-  world->slot_epoch = g_array_new (FALSE, TRUE, sizeof (guint32));
   world->attached = g_ptr_array_new ();
   return world;
+}
+
+void
+cs__world_register_kinds (CsWorldShard *shard)
+{
+  CsWorld *world = shard->world;
+  CsEngine *engine = shard->engine;
+  world->kind_arrive = cs_engine_register (engine, on_arrive, msg_destroy, shard);
+  world->kind_deliver = cs_engine_register (engine, on_deliver, msg_destroy, shard);
+  world->kind_timer = cs_engine_register (engine, on_timer, NULL, shard);
+  world->kind_inject = cs_engine_register (engine, on_inject, NULL, shard);
+  cs_engine_set_prefetch (engine, world->kind_arrive, prefetch_arrive);
+  cs_engine_set_prefetch (engine, world->kind_deliver, prefetch_node);
+  cs_engine_set_prefetch (engine, world->kind_timer, prefetch_node);
 }
 
 void
@@ -309,6 +336,7 @@ cs_world_free (CsWorld *world)
    * frees it; their destroy function needs no world). */
   if (world->owns_engine)
     cs_engine_free (world->engine);
+  cs__world_free_shards (world);
   /* Attached objects (fault runners, further worlds and their networks), last first. */
   for (guint i = world->attached->len; i > 0; i -= 2)
     ((GDestroyNotify) world->attached->pdata[i - 1]) (world->attached->pdata[i - 2]);
@@ -326,7 +354,6 @@ cs_world_free (CsWorld *world)
   g_free (world->epoch);
   g_free (world->down);
   g_free (world->disk_lost);
-  g_array_unref (world->slot_epoch);
   g_free (world);
 }
 
@@ -339,7 +366,7 @@ cs_world_start (CsWorld *world)
     {
       if (world->down[i])
         continue; /* started when it recovers */
-      CsNodeCtx ctx = make_ctx (world, i);
+      CsNodeCtx ctx = make_ctx (cs__world_shard_of (world, i), i);
       world->klass->start (&ctx, state_of (world, i));
     }
 }
@@ -348,7 +375,8 @@ void
 cs_world_inject_timer (CsWorld *world, guint32 node, CsTime at, guint16 kind, gpointer arg)
 {
   g_return_if_fail (node < world->n_nodes);
-  cs_engine_timer_start (world->engine, at, node, world->kind_inject, kind, arg);
+  cs_engine_timer_start (cs__world_shard_of (world, node)->engine, at, node, world->kind_inject,
+                         kind, arg);
 }
 
 void
@@ -363,14 +391,15 @@ cs_world_crash (CsWorld *world, guint32 node, gboolean disk_lost)
   world->down[node] = 1;
   world->disk_lost[node] = disk_lost ? 1 : 0;
   world->epoch[node]++;
-  world->traffic.crashes++;
+  cs__world_shard_of (world, node)->traffic.crashes++;
   cs_net_set_node_up (world->net, node, FALSE);
   gpointer state = state_of (world, node);
   if (world->klass->clear)
     world->klass->clear (state);
   memset (state, 0, world->klass->state_size);
   if (world->lifecycle)
-    world->lifecycle (node, cs_engine_now (world->engine), FALSE, disk_lost,
+    world->lifecycle (node, cs_engine_now (cs__world_shard_of (world, node)->engine), FALSE,
+                      disk_lost,
                       world->lifecycle_data);
 }
 
@@ -383,12 +412,13 @@ cs_world_recover (CsWorld *world, guint32 node)
   gboolean disk_lost = world->disk_lost[node] != 0;
   world->down[node] = 0;
   world->disk_lost[node] = 0;
-  world->traffic.recoveries++;
+  cs__world_shard_of (world, node)->traffic.recoveries++;
   cs_net_set_node_up (world->net, node, TRUE);
   if (world->lifecycle)
-    world->lifecycle (node, cs_engine_now (world->engine), TRUE, disk_lost,
+    world->lifecycle (node, cs_engine_now (cs__world_shard_of (world, node)->engine), TRUE,
+                      disk_lost,
                       world->lifecycle_data);
-  CsNodeCtx ctx = make_ctx (world, node);
+  CsNodeCtx ctx = make_ctx (cs__world_shard_of (world, node), node);
   if (world->klass->recover)
     world->klass->recover (&ctx, state_of (world, node), disk_lost);
   else if (world->klass->start)
@@ -438,5 +468,17 @@ cs_world_net (CsWorld *world)
 void
 cs_world_traffic (const CsWorld *world, CsWorldTraffic *out)
 {
-  *out = world->traffic;
+  memset (out, 0, sizeof *out);
+  for (guint i = 0; i < world->n_shards; i++)
+    {
+      const CsWorldTraffic *t = &world->shards[i]->traffic;
+      out->messages_sent += t->messages_sent;
+      out->bytes_sent += t->bytes_sent;
+      out->messages_lost += t->messages_lost;
+      out->messages_delivered += t->messages_delivered;
+      out->messages_dropped += t->messages_dropped;
+      out->timers_dropped += t->timers_dropped;
+      out->crashes += t->crashes;
+      out->recoveries += t->recoveries;
+    }
 }

@@ -62,6 +62,26 @@ gpointer cs_world_node_state (CsWorld *world, guint32 node);
  * world's own engine if it owns one). */
 void cs_world_attach (CsWorld *world, gpointer data, GDestroyNotify destroy);
 
+/* ---- Threads ---- */
+
+/* Spreads the nodes over @n_threads engines, one per thread, that cs_world_run() runs side by
+ * side in windows of @lookahead (cs-world-threads.c): the outputs are byte-identical to one
+ * thread's. Call before cs_world_start(), on a world that owns its engine, with nothing
+ * scheduled. @pinned (may be NULL) names the nodes that must share the first thread (those that
+ * write the protocol's shared data). The protocol must keep each node's data to itself
+ * otherwise; faults, injected workloads and event budgets are not supported. Returns FALSE, and
+ * the world stays on one thread, when @n_threads is 1 or @lookahead is not positive. */
+gboolean cs_world_set_threads (CsWorld *world, guint n_threads, CsTime lookahead,
+                               gboolean (*pinned) (gpointer shared, guint32 node));
+guint cs_world_threads (const CsWorld *world);
+
+/* Runs the world until @until (cs_engine_run on one thread; @max_events must be 0 on several). */
+CsStopReason cs_world_run (CsWorld *world, CsTime until, guint64 max_events);
+
+/* Events fired so far, over every thread. */
+guint64 cs_world_events_processed (const CsWorld *world);
+
+/* The world's engine (the first thread's). */
 CsEngine *cs_world_engine (CsWorld *world);
 CsNet *cs_world_net (CsWorld *world);
 
