@@ -206,6 +206,39 @@ test_run_deterministic (void)
   rm_rf (tmp);
 }
 
+/* --threads changes nothing in the files; out of range is a usage error. */
+static void
+test_run_threads (void)
+{
+  g_autofree char *tmp = tmp_dir ();
+  g_autofree char *one = g_build_filename (tmp, "one", NULL);
+  g_autofree char *three = g_build_filename (tmp, "three", NULL);
+  Result r = run ("run", "scenarios/gossip.yaml", "--out", one, small[0], small[1], small[2],
+                  small[3], small[4], "--threads", "1", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = run ("run", "scenarios/gossip.yaml", "--out", three, small[0], small[1], small[2],
+           small[3], small[4], "--threads", "3", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  const char *files[] = { "summary.json", "messages.csv", "propagation.csv", "metrics.csv" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *fa = read_file (one, files[i]);
+      g_autofree char *fb = read_file (three, files[i]);
+      g_assert_cmpstr (fa, ==, fb);
+    }
+  const char *bad[] = { "0", "65" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      r = run ("run", "scenarios/gossip.yaml", "--threads", bad[i], NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "--threads takes 1 to 64"));
+      result_clear (&r);
+    }
+  rm_rf (tmp);
+}
+
 static void
 test_run_bad_set (void)
 {
@@ -269,6 +302,7 @@ main (int argc, char **argv)
     }
 
   g_test_add_func ("/cli/run/deterministic", test_run_deterministic);
+  g_test_add_func ("/cli/run/threads", test_run_threads);
   g_test_add_func ("/cli/run/bad-set", test_run_bad_set);
   g_test_add_func ("/cli/run/unwritable", test_run_unwritable);
   return g_test_run ();
