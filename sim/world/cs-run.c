@@ -17,6 +17,7 @@ typedef struct
   const CsScenario *scenario;
   gint64 wall_start;      /* monotonic µs at the start of the run */
   gint64 wall_last;       /* at the last progress print */
+  guint threads;          /* the first thread's engine calls; the others run about as many */
 } Progress;
 
 static void
@@ -30,7 +31,7 @@ show_progress (const CsEngine *engine, gpointer user_data)
   double elapsed = (wall - p->wall_start) / 1e6;
   double sim = cs_time_to_s (cs_engine_now (engine));
   double end = cs_time_to_s (p->scenario->duration);
-  double rate = cs_engine_events_processed (engine) / MAX (elapsed, 1e-9);
+  double rate = (double) cs_engine_events_processed (engine) * p->threads / MAX (elapsed, 1e-9);
   double eta = sim > 0 ? elapsed * (end - sim) / sim : 0;
   fprintf (stderr, "\rchainsim: simulated %.1f s of %.1f s (%3.0f%%)  %.2f M events/s  ETA %.0f s   ",
            sim, end, 100 * sim / end, rate / 1e6, eta);
@@ -95,7 +96,8 @@ cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error)
   cs_world_start (world);
 
   CsEngine *engine = cs_world_engine (world);
-  Progress progress = { .scenario = scenario, .wall_start = g_get_monotonic_time () };
+  Progress progress = { .scenario = scenario, .wall_start = g_get_monotonic_time (),
+                        .threads = cs_world_threads (world) };
   progress.wall_last = progress.wall_start;
   if (options->progress && !options->quiet)
     cs_engine_set_progress (engine, 1 << 16, show_progress, &progress);
