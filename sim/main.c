@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "cs-hugepages.h"
 #include "scenario/cs-config.h"
 #include "sweep/cs-mpi.h"
 #include "sweep/cs-plot.h"
@@ -334,6 +335,9 @@ main (int argc, char **argv)
       /* The command's own parser sees "chainsim COMMAND" as its program name. */
       g_autofree char *prgname = g_strdup_printf ("chainsim %s", command);
       g_set_prgname (prgname);
+      /* The commands that simulate: their heap on huge pages (speed only). */
+      if (strcmp (command, "run") == 0 || strcmp (command, "sweep") == 0)
+        cs_hugepages_enable (argv);
       if (strcmp (command, "run") == 0)
         return cmd_run (argc - 1, argv + 1);
       if (strcmp (command, "validate") == 0)

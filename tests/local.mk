@@ -27,3 +27,9 @@ TESTS += tests/test-consensus-faults
 tests_test_consensus_faults_SOURCES = tests/test-consensus-faults.c \
 	tests/cs-fault-mix.h tests/cs-fault-mix.c tests/cs-test-util.h tests/cs-test-util.c
 tests_test_consensus_faults_LDADD = $(CS_ALL_LIBS) $(DEPS_LIBS)
+
+# sim/cs-hugepages.c (the chainsim program's own, outside the module libraries).
+check_PROGRAMS += tests/test-hugepages
+TESTS += tests/test-hugepages
+tests_test_hugepages_SOURCES = tests/test-hugepages.c sim/cs-hugepages.h sim/cs-hugepages.c
+tests_test_hugepages_LDADD = $(DEPS_LIBS)

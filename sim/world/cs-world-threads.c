@@ -85,9 +85,13 @@ cs_world_set_threads (CsWorld *world, guint n_threads, CsTime lookahead,
       sh->index = i;
       if (i > 0)
         {
+          guint16 arrive = world->kind_arrive, timer = world->kind_timer;
           sh->engine = cs_engine_new ();
           sh->slot_epoch = g_array_new (FALSE, TRUE, sizeof (guint32));
           cs__world_register_kinds (sh);
+          /* The events handed over carry their kind: it must mean the same on every engine (a
+           * world that owns its engine registered its kinds first, as here). */
+          g_assert (world->kind_arrive == arrive && world->kind_timer == timer);
         }
       for (guint p = 0; p < 2; p++)
         {
