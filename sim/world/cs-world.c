@@ -1,6 +1,8 @@
 /* cs-world.c: the world of cs-world.h. A node context is built on the stack for each event (four
  * words), so per-node memory is the protocol state plus two random streams. Deliveries carry a
- * reference to the shared message; the network model decides the arrival time.
+ * reference to the shared message; the network model decides the arrival time. The nodes run on
+ * one engine, or spread over several shards, one per thread (cs-world-threads.c): a context
+ * points at its node's shard, whose engine, traffic counts and timer slots it uses.
  *
  * Crashes. Each node has an epoch, bumped when it crashes. A message carries the low 8 bits of
  * its sender's and its receiver's epochs at sending (in the event's aux field) and is dropped on
