@@ -943,9 +943,15 @@ test_run_windows (void)
   cs_engine_set_now (b, 1000);
   g_assert_cmpint (cs_engine_now (b), ==, 1000);
   g_assert_cmpuint (cs_engine_events_processed (b), ==, 4);
-  /* Source 7's next event on a takes seq 3. */
+  /* Source 7's next event on a takes seq 3; a number taken without an event (an elided
+   * delivery) is skipped as if the event had been made. */
   cs_engine_prepare (a, 200, 7, 7, ka0, 0, NULL, &e1);
   g_assert_cmpuint (e1.seq, ==, 3);
+  g_assert_cmpuint (cs_engine_take_seq (a, 7), ==, 4);
+  g_assert_cmpuint (cs_engine_take_seq (a, 8), ==, 0);
+  cs_engine_prepare (a, 200, 7, 7, ka0, 0, NULL, &e1);
+  g_assert_cmpuint (e1.seq, ==, 5);
+  g_assert_cmpuint (cs_engine_pending (a), ==, 1);
   trace_clear (&f.trace);
 }
 

@@ -180,6 +180,13 @@ cs_engine_prepare (CsEngine *engine, CsTime at, guint32 src, guint32 dst, guint1
   out->data = data;
 }
 
+guint64
+cs_engine_take_seq (CsEngine *engine, guint32 src)
+{
+  g_return_val_if_fail (engine != NULL, 0);
+  return next_seq (engine, src);
+}
+
 void
 cs_engine_push_event (CsEngine *engine, const CsEvent *ev)
 {

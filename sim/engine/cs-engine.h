@@ -77,6 +77,11 @@ void cs_engine_forward (CsEngine *engine, const CsEvent *ev, CsTime at, guint16 
 void cs_engine_prepare (CsEngine *engine, CsTime at, guint32 src, guint32 dst, guint16 kind,
                         guint16 aux, gpointer data, CsEvent *out);
 
+/* Takes (and returns) the next sequence number of @src, as cs_engine_schedule() would, for an
+ * event that its caller never pushes (cs-world's elided deliveries): the events @src schedules
+ * next keep the numbers they would have had. */
+guint64 cs_engine_take_seq (CsEngine *engine, guint32 src);
+
 /* Pushes an event made by cs_engine_prepare() on an engine with the same kinds registered. Its
  * time must not be before this engine's now. */
 void cs_engine_push_event (CsEngine *engine, const CsEvent *ev);
