@@ -2,6 +2,18 @@
 #include "node/cs-node.h"
 
 void
+cs_send_all (CsNodeCtx *ctx, const guint32 *to, guint n, CsMsg *msg)
+{
+  if (ctx->ops->send_all != NULL)
+    {
+      ctx->ops->send_all (ctx, to, n, msg);
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    cs_send (ctx, to[i], msg);
+}
+
+void
 cs_broadcast (CsNodeCtx *ctx, CsMsg *msg, guint32 except)
 {
   guint n = 0;

@@ -31,6 +31,9 @@ typedef struct
   gboolean (*timer_cancel) (CsNodeCtx *ctx, CsNodeTimer timer);
   /* A measurement: metric id (protocol-defined), a key (message id, block serial...), a value. */
   void (*emit) (CsNodeCtx *ctx, guint metric, guint64 key, double value);
+  /* Optional (NULL: send one by one): sends @msg to the @n peers @to, in that order, exactly as
+   * that many sends would; an implementation may prepare the next while sending one. */
+  void (*send_all) (CsNodeCtx *ctx, const guint32 *to, guint n, CsMsg *msg);
 } CsNodeCtxOps;
 
 struct _CsNodeCtx
@@ -52,8 +55,30 @@ static inline gboolean cs_timer_cancel (CsNodeCtx *ctx, CsNodeTimer t) { return 
 static inline gsl_rng *cs_rng (CsNodeCtx *ctx) { return ctx->rng; }
 static inline void cs_emit (CsNodeCtx *ctx, guint metric, guint64 key, double value) { ctx->ops->emit (ctx, metric, key, value); }
 
+/* Sends @msg to the @n peers @to, in that order. */
+void cs_send_all (CsNodeCtx *ctx, const guint32 *to, guint n, CsMsg *msg);
+
 /* Sends @msg to every peer except @except (G_MAXUINT32: none). */
 void cs_broadcast (CsNodeCtx *ctx, CsMsg *msg, guint32 except);
+
+/* Where an event falls in the simulation's order: by time, then by the id of the node that made
+ * it, then by that node's count of events made so far (cs-engine.h). */
+typedef struct
+{
+  CsTime time;
+  guint32 src;
+  guint64 seq;
+} CsNodeOrder;
+
+static inline gboolean
+cs_node_order_before (const CsNodeOrder *a, const CsNodeOrder *b)
+{
+  if (a->time != b->time)
+    return a->time < b->time;
+  if (a->src != b->src)
+    return a->src < b->src;
+  return a->seq < b->seq;
+}
 
 /* A protocol: per-node state and the callbacks that drive it. One instance runs on every node. */
 typedef struct
@@ -75,4 +100,16 @@ typedef struct
   /* A hint for speed only, may be NULL: @msg is about to be delivered to the node whose state
    * is @state (soon, not now); prefetch what on_message will read. It must change nothing. */
   void (*prefetch) (gconstpointer state, const CsMsg *msg);
+  /* Speed only, both or neither, may be NULL: deliveries taken in early. absorb is offered a
+   * message from @from due at @due, before it is due (when it is sent, or handed to the thread
+   * of its receiver), with the receiver's state as it is then; it returns TRUE if it takes the
+   * message in: it promises that the delivery would do nothing but change the state, in a way
+   * that catch_up will reproduce, whatever happens to the node until @due. The world then counts
+   * the delivery without queueing it (cs_world_set_elision). catch_up is called before each
+   * event of the node (a delivery or a timer, whose order is @next) and must first apply what
+   * the messages taken in that are due before @next would have done, in their order. The
+   * promise needs the node to run without faults: a world with faults never asks. */
+  gboolean (*absorb) (gconstpointer shared, gpointer state, guint32 from, const CsMsg *msg,
+                      const CsNodeOrder *due);
+  void (*catch_up) (gconstpointer shared, gpointer state, const CsNodeOrder *next);
 } CsProtocolClass;
