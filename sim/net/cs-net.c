@@ -507,6 +507,17 @@ cs_net_prefetch_arrive (const CsNet *net, guint32 src, guint32 dst)
   __builtin_prefetch (&net->node_region[dst]);
 }
 
+void
+cs_net_prefetch_peers (const CsNet *net, guint32 node, guint stage)
+{
+  if (node >= net->n_nodes)
+    return;
+  if (stage == 0)
+    __builtin_prefetch (&net->graph.offsets[node]);
+  else
+    __builtin_prefetch (net->graph.peers + net->graph.offsets[node]);
+}
+
 CsTime
 cs_net_transfer (CsNet *net, CsTime now, guint32 src, guint32 dst, guint64 bytes, gsl_rng *rng)
 {

@@ -153,6 +153,10 @@ void cs_net_reset_links (CsNet *net);
  * downlink and @src's uplink. Changes nothing. */
 void cs_net_prefetch_arrive (const CsNet *net, guint32 src, guint32 dst);
 
+/* Speed hint only: @node's peer list is about to be read (cs_net_peers). At @stage 0, where it
+ * starts; at stage 1 (later), the list itself. */
+void cs_net_prefetch_peers (const CsNet *net, guint32 node, guint stage);
+
 /* A down node neither sends nor receives (transfers from or to it are blocked). */
 void cs_net_set_node_up (CsNet *net, guint32 node, gboolean up);
 gboolean cs_net_node_is_up (const CsNet *net, guint32 node);

@@ -90,6 +90,8 @@ cs_run (const CsScenario *scenario, const CsRunOptions *options, GError **error)
       && !cs_fault_config_any (&scenario->faults))
     cs_world_set_threads (world, MIN (options->threads, 64), cs_net_min_latency (net),
                           entry->pinned);
+  if (scenario->max_events == 0 && !cs_fault_config_any (&scenario->faults))
+    cs_world_set_elision (world, scenario->duration);
   g_autoptr (gsl_rng) workload = cs_rng_new (seed, cs_stream_id (CS_STREAM_WORKLOAD, 0));
   if (entry->plan)
     entry->plan (scenario, shared, world, workload);

@@ -11,7 +11,16 @@
  * transfer.) A protocol timer remembers the epoch of its node by its engine timer slot (the low
  * half of a CsTimerId and the event's `timer` field, cs-engine.h), and is dropped when the node
  * crashed since it was started. Timers injected from outside (workloads) are dropped only when
- * the node is down at that time: a client request reaches a recovered node. */
+ * the node is down at that time: a client request reaches a recovered node.
+ *
+ * Deliveries taken in early (cs_world_set_elision). Most messages of a flood reach nodes that
+ * only note them: a Nakamoto node that is already fetching a block only notes that one more
+ * peer announced it. When the protocol can tell that from the receiver's state at sending
+ * (CsProtocolClass.absorb), the message is noted there with its due order and never queued;
+ * the receiver applies the notes due before each of its events first (catch_up). The sender
+ * still takes the event's sequence number, so every other event keeps its place; the delivery
+ * is counted as fired and delivered if due by the end. On threads, a message for another
+ * thread's node is offered when that thread takes it in (cs-world-threads.c). */
 #include "world/cs-world-private.h"
 
 #include <string.h>
@@ -49,7 +58,7 @@ make_ctx (CsWorldShard *shard, guint32 node)
 static inline gpointer
 state_of (CsWorld *world, guint32 node)
 {
-  return world->states + (gsize) node * world->klass->state_size;
+  return world->states + (gsize) node * world->state_stride;
 }
 
 static CsTime
@@ -85,7 +94,22 @@ ctx_send (CsNodeCtx *ctx, guint32 peer, CsMsg *msg)
   guint16 aux = epochs_of (world, ctx->id, peer);
   guint target = world->shard_of ? world->shard_of[peer] : 0;
   if (target == shard->index)
-    cs_engine_schedule (shard->engine, at, ctx->id, peer, kind, aux, cs_msg_ref (msg));
+    {
+      if (world->elision && kind == world->kind_deliver)
+        {
+          guint64 seq = cs_engine_take_seq (shard->engine, ctx->id);
+          if (cs__world_absorbs (world, kind, ctx->id, peer, msg, at, seq))
+            cs__world_note_elided (shard, at);
+          else
+            {
+              CsEvent ev = { .time = at, .seq = seq, .src = ctx->id, .dst = peer, .timer = 0,
+                             .kind = kind, .aux = aux, .data = cs_msg_ref (msg) };
+              cs_engine_push_event (shard->engine, &ev);
+            }
+          return;
+        }
+      cs_engine_schedule (shard->engine, at, ctx->id, peer, kind, aux, cs_msg_ref (msg));
+    }
   else
     {
       /* Another thread's node: it gets the event when this window ends (it arrives after the
@@ -96,6 +120,36 @@ ctx_send (CsNodeCtx *ctx, guint32 peer, CsMsg *msg)
       CsTime *least = &shard->outbox_min[shard->parity][target];
       *least = MIN (*least, at);
     }
+}
+
+/* Sends to several peers, loading ahead what the protocol's absorb will read of the receivers
+ * (their state, then through it as CsProtocolClass.prefetch says): at 10,000 nodes and more,
+ * each is a cache miss otherwise. Only receivers of this thread: another thread may be
+ * writing the others' states (they are offered to absorb when their thread takes them in). */
+static void
+ctx_send_all (CsNodeCtx *ctx, const guint32 *to, guint n, CsMsg *msg)
+{
+  CsWorldShard *shard = ctx->impl;
+  CsWorld *world = shard->world;
+  enum { AHEAD_STATE = 6, AHEAD_INSIDE = 2 };
+  gboolean ahead = world->elision && world->klass->prefetch != NULL;
+#define CS_OWN(v) (world->shard_of == NULL || world->shard_of[v] == shard->index)
+  if (ahead)
+    for (guint i = 0; i < MIN (n, AHEAD_STATE); i++)
+      if (CS_OWN (to[i]))
+        __builtin_prefetch (state_of (world, to[i]));
+  for (guint i = 0; i < n; i++)
+    {
+      if (ahead)
+        {
+          if (i + AHEAD_STATE < n && CS_OWN (to[i + AHEAD_STATE]))
+            __builtin_prefetch (state_of (world, to[i + AHEAD_STATE]));
+          if (i + AHEAD_INSIDE < n && CS_OWN (to[i + AHEAD_INSIDE]))
+            world->klass->prefetch (state_of (world, to[i + AHEAD_INSIDE]), msg);
+        }
+      ctx_send (ctx, to[i], msg);
+    }
+#undef CS_OWN
 }
 
 static const guint32 *
@@ -162,7 +216,20 @@ static const CsNodeCtxOps world_ops = {
   .timer_start = ctx_timer_start,
   .timer_cancel = ctx_timer_cancel,
   .emit = ctx_emit,
+  .send_all = ctx_send_all,
 };
+
+/* Before @ev's handler: the protocol applies the deliveries it took in early that are due
+ * before @ev (CsProtocolClass.catch_up). */
+static inline void
+catch_up (CsWorld *world, const CsEvent *ev)
+{
+  if (world->elision)
+    {
+      CsNodeOrder next = { .time = ev->time, .src = ev->src, .seq = ev->seq };
+      world->klass->catch_up (world->shared, state_of (world, ev->dst), &next);
+    }
+}
 
 static void
 on_deliver (CsEngine *engine, const CsEvent *ev, gpointer user_data)
@@ -178,6 +245,7 @@ on_deliver (CsEngine *engine, const CsEvent *ev, gpointer user_data)
     }
   CsNodeCtx ctx = make_ctx (shard, ev->dst);
   shard->traffic.messages_delivered++;
+  catch_up (world, ev);
   world->klass->on_message (&ctx, state_of (world, ev->dst), ev->src, msg);
   cs_msg_unref (msg);
 }
@@ -212,6 +280,7 @@ on_timer (CsEngine *engine, const CsEvent *ev, gpointer user_data)
       return;
     }
   CsNodeCtx ctx = make_ctx (shard, ev->dst);
+  catch_up (world, ev);
   world->klass->on_timer (&ctx, state_of (world, ev->dst), ev->aux, ev->data);
 }
 
@@ -226,6 +295,7 @@ on_inject (CsEngine *engine, const CsEvent *ev, gpointer user_data)
       return;
     }
   CsNodeCtx ctx = make_ctx (shard, ev->dst);
+  catch_up (world, ev);
   world->klass->on_timer (&ctx, state_of (world, ev->dst), ev->aux, ev->data);
 }
 
@@ -252,6 +322,9 @@ prefetch_node (const CsEvent *next, guint stage, gpointer user_data)
     }
   else if (next->kind == world->kind_deliver && world->klass->prefetch != NULL)
     world->klass->prefetch (st, next->data);
+  /* A timer (a validation done, a block mined) is where a node announces to its peers. */
+  if (next->kind == world->kind_timer)
+    cs_net_prefetch_peers (world->net, next->dst, stage);
 }
 
 /* First-byte arrivals: the links they reserve (stage 0 only: no pointer to follow). */
@@ -291,7 +364,11 @@ cs_world_new_on_engine (CsEngine *engine, CsNet *net, const CsProtocolClass *kla
   world->klass = klass;
   world->shared = shared;
   world->n_nodes = cs_net_n_nodes (net);
-  world->states = g_malloc0 ((gsize) world->n_nodes * MAX (klass->state_size, 1));
+  /* Each state on cache lines of its own (beyond the smallest states): nodes run by different
+   * threads never write to the same line. */
+  gsize size = MAX (klass->state_size, 1);
+  world->state_stride = size >= 32 ? (size + 63) / 64 * 64 : size;
+  world->states = g_aligned_alloc0 (world->n_nodes, world->state_stride, 64);
   world->node_rng = g_new (gsl_rng *, world->n_nodes);
   world->net_rng = g_new (gsl_rng *, world->n_nodes);
   for (guint i = 0; i < world->n_nodes; i++)
@@ -352,7 +429,7 @@ cs_world_free (CsWorld *world)
     }
   g_free (world->node_rng);
   g_free (world->net_rng);
-  g_free (world->states);
+  g_aligned_free (world->states);
   g_free (world->epoch);
   g_free (world->down);
   g_free (world->disk_lost);
@@ -385,6 +462,7 @@ void
 cs_world_crash (CsWorld *world, guint32 node, gboolean disk_lost)
 {
   g_return_if_fail (node < world->n_nodes);
+  g_return_if_fail (!world->elision); /* moot deliveries may stop being moot */
   if (world->down[node])
     {
       world->disk_lost[node] |= disk_lost ? 1 : 0;
@@ -425,6 +503,17 @@ cs_world_recover (CsWorld *world, guint32 node)
     world->klass->recover (&ctx, state_of (world, node), disk_lost);
   else if (world->klass->start)
     world->klass->start (&ctx, state_of (world, node));
+}
+
+gboolean
+cs_world_set_elision (CsWorld *world, CsTime until)
+{
+  g_return_val_if_fail (world != NULL && until >= 0, FALSE);
+  if (world->klass->absorb == NULL || world->klass->catch_up == NULL)
+    return FALSE;
+  world->elision = TRUE;
+  world->horizon = until;
+  return TRUE;
 }
 
 gboolean

@@ -75,11 +75,22 @@ gboolean cs_world_set_threads (CsWorld *world, guint n_threads, CsTime lookahead
                                gboolean (*pinned) (gpointer shared, guint32 node));
 guint cs_world_threads (const CsWorld *world);
 
+/* Lets the protocol take deliveries in early (CsProtocolClass.absorb) when they are sent, or
+ * when another thread hands them over, instead of queueing them: each is counted as one event
+ * fired and one message delivered if it is due no later than @until, and the run stops at the
+ * same time for the same reason. Only the engine's work changes: every output is
+ * byte-identical. For a world run once, by cs_world_run (world, @until, 0), without faults
+ * (cs_world_crash refuses). Returns FALSE, and changes nothing, when the protocol cannot. */
+gboolean cs_world_set_elision (CsWorld *world, CsTime until);
+
 /* Runs the world until @until (cs_engine_run on one thread; @max_events must be 0 on several). */
 CsStopReason cs_world_run (CsWorld *world, CsTime until, guint64 max_events);
 
-/* Events fired so far, over every thread. */
+/* Events fired so far, over every thread (with the deliveries taken in early that were due). */
 guint64 cs_world_events_processed (const CsWorld *world);
+
+/* Of those, the deliveries taken in early (cs_world_set_elision): never queued. */
+guint64 cs_world_deliveries_absorbed (const CsWorld *world);
 
 /* The world's engine (the first thread's). */
 CsEngine *cs_world_engine (CsWorld *world);

@@ -17,3 +17,8 @@ check_PROGRAMS += tests/test-world-threads
 TESTS += tests/test-world-threads
 tests_test_world_threads_SOURCES = tests/test-world-threads.c
 tests_test_world_threads_LDADD = $(CS_ALL_LIBS) $(DEPS_LIBS)
+
+check_PROGRAMS += tests/test-world-elision
+TESTS += tests/test-world-elision
+tests_test_world_elision_SOURCES = tests/test-world-elision.c
+tests_test_world_elision_LDADD = $(CS_ALL_LIBS) $(DEPS_LIBS)
