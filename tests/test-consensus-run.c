@@ -9,6 +9,7 @@
 #include "consensus/cs-nakamoto-world.h"
 #include "engine/cs-rng.h"
 #include "scenario/cs-config.h"
+#include "world/cs-protocols.h"
 #include "world/cs-run.h"
 #include "world/cs-scenario.h"
 #include "world/cs-world.h"
@@ -80,6 +81,99 @@ static const char *base_yaml =
   "  hash_power: pools\n"
   "  pool_mesh: true\n"
   "  pools: [{share: 0.5, region: EU}, {share: 0.3}, {share: 0.2, region: NA}]\n";
+
+/* What a run measured and counted, as a digest. */
+typedef struct
+{
+  CsChainProbe *probe;
+  GChecksum *sum;
+} Recorder;
+
+static void
+record_emit (guint32 node, CsTime now, guint metric, guint64 key, double value, gpointer data)
+{
+  Recorder *rec = data;
+  struct { guint32 node, metric; CsTime now; guint64 key; double value; } e = {
+    node, metric, now, key, value };
+  g_checksum_update (rec->sum, (const guchar *) &e, sizeof e);
+  cs_chain_probe_emit (rec->probe, node, now, metric, key, value);
+}
+
+/* Runs @yaml with @overrides, deliveries taken in early or not; returns the digest of the
+ * measurements, the counts and the end time (and how many deliveries were taken in early). */
+static gchar *
+run_digest (const char *yaml, const char *const *overrides, gboolean elision, guint threads,
+            guint64 *absorbed)
+{
+  Run r = { 0 };
+  g_autoptr (GError) error = NULL;
+  cs_gsl_init ();
+  cs_config_load_data (&cs_scenario_schema, &r.scenario, "t.yaml", yaml, strlen (yaml),
+                       overrides, &error);
+  g_assert_no_error (error);
+  guint64 seed = (guint64) r.scenario.seed;
+  r.net = cs_net_new (&r.scenario.network, seed, &error);
+  g_assert_no_error (error);
+  r.shared = cs_nakamoto_shared_from_net (&r.scenario.nakamoto, r.net, seed, &error);
+  g_assert_no_error (error);
+  r.probe = cs_nakamoto_probe_new (r.shared);
+  Recorder rec = { r.probe, g_checksum_new (G_CHECKSUM_SHA256) };
+  g_autoptr (CsWorld) world = cs_world_new (r.net, &cs_nakamoto_class.base, r.shared, seed,
+                                            record_emit, &rec);
+  if (threads > 1)
+    g_assert_true (cs_world_set_threads (world, threads, cs_net_min_latency (r.net),
+                                         cs_protocol_entry (CS_PROTOCOL_NAKAMOTO)->pinned));
+  if (elision)
+    g_assert_true (cs_world_set_elision (world, r.scenario.duration));
+  cs_world_start (world);
+  CsStopReason reason = cs_world_run (world, r.scenario.duration, 0);
+  CsWorldTraffic t;
+  cs_world_traffic (world, &t);
+  *absorbed = cs_world_deliveries_absorbed (world);
+  gchar *digest = g_strdup_printf ("%s reason %d now %" G_GINT64_FORMAT " events %"
+                                   G_GUINT64_FORMAT " delivered %" G_GUINT64_FORMAT " sent %"
+                                   G_GUINT64_FORMAT, g_checksum_get_string (rec.sum), reason,
+                                   cs_engine_now (cs_world_engine (world)),
+                                   cs_world_events_processed (world), t.messages_delivered,
+                                   t.messages_sent);
+  g_checksum_free (rec.sum);
+  g_clear_pointer (&world, cs_world_free);
+  run_clear (&r);
+  return digest;
+}
+
+static void
+test_elision (void)
+{
+  /* Deliveries taken in early change nothing a run measures or counts, in every relay mode,
+   * on one thread and on three; and they are most of the announcements. */
+  static const char *modes[][2] = {
+    { "nakamoto.relay=inv-getdata", "nakamoto.known_filter=true" },
+    { "nakamoto.relay=inv-getdata", "nakamoto.known_filter=false" },
+    { "nakamoto.relay=compact", "nakamoto.compact_miss_rate=0.05" },
+    { "nakamoto.relay=unsolicited", "nakamoto.known_filter=true" },
+    /* requests that time out, and are made again when a later inv arrives */
+    { "nakamoto.request_timeout=400ms", "network.loss=0.05" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      const char *overrides[] = { modes[i][0], modes[i][1], "duration=1500s", NULL };
+      guint64 none = 0, absorbed = 0, absorbed3 = 0;
+      g_autofree gchar *plain = run_digest (base_yaml, overrides, FALSE, 1, &none);
+      g_autofree gchar *early = run_digest (base_yaml, overrides, TRUE, 1, &absorbed);
+      g_autofree gchar *early3 = run_digest (base_yaml, overrides, TRUE, 3, &absorbed3);
+      g_test_message ("%s %s: %s; %" G_GUINT64_FORMAT " taken in early (%" G_GUINT64_FORMAT
+                      " on 3 threads)", modes[i][0], modes[i][1], plain, absorbed, absorbed3);
+      g_assert_cmpuint (none, ==, 0);
+      g_assert_cmpstr (early, ==, plain);
+      g_assert_cmpstr (early3, ==, plain);
+      if (i != 3) /* unsolicited relay sends whole blocks: nothing to take in */
+        {
+          g_assert_cmpuint (absorbed, >, 0);
+          g_assert_cmpuint (absorbed3, >, 0);
+        }
+    }
+}
 
 static void
 test_relay_modes (void)
@@ -260,6 +354,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/consensus/run/deterministic", test_deterministic);
   g_test_add_func ("/consensus/run/relay-modes", test_relay_modes);
+  g_test_add_func ("/consensus/run/elision", test_elision);
   g_test_add_func ("/consensus/run/real-pow", test_real_pow);
   g_test_add_func ("/consensus/run/retarget", test_retarget);
   g_test_add_func ("/consensus/run/invalid-blocks", test_invalid_blocks);

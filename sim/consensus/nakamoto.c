@@ -15,7 +15,9 @@
  * only when another peer announces the block after request_timeout.
  *
  * Cost per block and node: O(peers) sends to announce, O(1) per message received, a few
- * emits; no allocation besides the messages, except the first time the small queues grow. */
+ * emits; no allocation besides the messages, except the first time the small queues grow.
+ * Announcements that will find the block received or requested, about 7 in 12 events of a
+ * Bitcoin run, are taken in early (nak_absorb, nak_catch_up): never queued as events. */
 #include "consensus/cs-nakamoto.h"
 
 #include <gsl/gsl_randist.h>
@@ -45,21 +47,33 @@ typedef struct
   guint32 peer;
 } Known;
 
+/* An announcement taken in early (nak_absorb): a peer's inv or compact block of block @serial,
+ * due at @due, whose delivery will only note that the peer knows the block. */
+typedef struct
+{
+  guint64 serial;
+  CsNodeOrder due;  /* due.src is the peer */
+} Absorbed;
+
 /* Per-node state (the world allocates it zeroed). */
 typedef struct
 {
-  CsBlockTree *tree;        /* the node's view of the chain */
+  /* First the fields that nak_absorb reads (for the first cache line): */
   guint64 *received;        /* bit per serial: a complete copy arrived, or the node mined it */
+  Request *requests;        /* blocks asked for (n_requests of them; room for cap_requests) */
+  GArray *validating;       /* Pending, in validation order (FIFO); NULL until needed */
+  Absorbed *absorbed;       /* not yet applied: [first_absorbed, n_absorbed), in due order;
+                             * room for cap_absorbed */
   guint32 received_words;   /* words of received */
+  guint32 n_requests, cap_requests;
+  guint32 first_absorbed, n_absorbed, cap_absorbed;
   guint32 committed;        /* main-chain height reported committed so far */
+  CsBlockTree *tree;        /* the node's view of the chain */
   CsNodeTimer mine_timer;   /* the pending MINE timer; 0: none */
   CsTime cpu_free;          /* when the validations queued so far are done */
-  GArray *validating;       /* Pending, in validation order (FIFO); NULL until needed */
-  Request *requests;        /* blocks asked for (n_requests of them; room for cap_requests) */
   GPtrArray *orphans;       /* blocks this node buffered as orphans (strong references) */
   GArray *mempool;          /* CsTx submitted here, for the node's next block; NULL if none */
   Known *known;             /* with known_filter (n_known; room for cap_known) */
-  guint32 n_requests, cap_requests;
   guint32 n_known, cap_known;
 } NakNode;
 /* requests and known are plain arrays rather than GArrays: one pointer less to follow on every
@@ -183,39 +197,44 @@ forget_known (NakNode *node, guint64 serial)
       i++;
 }
 
-/* Whether @block waits in the node's validation queue. */
+/* Whether block @serial waits in the node's validation queue. */
 static gboolean
-is_validating (const NakNode *node, const CsBlock *block)
+is_validating (const NakNode *node, guint64 serial)
 {
   if (!node->validating)
     return FALSE;
   for (guint i = 0; i < node->validating->len; i++)
-    if (g_array_index (node->validating, Pending, i).block == block)
+    if (cs_block_serial (g_array_index (node->validating, Pending, i).block) == serial)
       return TRUE;
   return FALSE;
 }
 
-/* @peer announced or sent @block: remember it until the block is added here (announced or not).
- * A block received whole and not waiting for validation has been added (or buffered as an
- * orphan, or rejected) already. */
+/* @peer announced or sent block @serial at @now: remember it until the block is added here
+ * (announced or not). A block received whole and not waiting for validation has been added (or
+ * buffered as an orphan, or rejected) already. */
 static void
-note_known (CsNodeCtx *ctx, NakNode *node, CsBlock *block, guint32 peer)
+note_known_at (const CsNakamotoConfig *c, NakNode *node, guint64 serial, guint32 peer,
+               CsTime now)
 {
-  const CsNakamotoConfig *c = shared_of (ctx)->config;
-  guint64 serial = cs_block_serial (block);
-  if (!c->known_filter || (was_received (node, serial) && !is_validating (node, block))
+  if (!c->known_filter || (was_received (node, serial) && !is_validating (node, serial))
       || peer_knows (node, serial, peer))
     return;
   /* Blocks that never reach the tree here (lost, or invalid ancestors) are forgotten after ten
    * request timeouts, so the list stays as short as the blocks in flight. */
-  CsTime stale_before = cs_now (ctx) - 10 * c->request_timeout;
+  CsTime stale_before = now - 10 * c->request_timeout;
   for (guint i = 0; i < node->n_known;)
     if (node->known[i].at < stale_before)
       node->known[i] = node->known[--node->n_known];
     else
       i++;
   grow_for_one ((gpointer *) &node->known, node->n_known, &node->cap_known, sizeof (Known));
-  node->known[node->n_known++] = (Known) { .serial = serial, .at = cs_now (ctx), .peer = peer };
+  node->known[node->n_known++] = (Known) { .serial = serial, .at = now, .peer = peer };
+}
+
+static void
+note_known (CsNodeCtx *ctx, NakNode *node, CsBlock *block, guint32 peer)
+{
+  note_known_at (shared_of (ctx)->config, node, cs_block_serial (block), peer, cs_now (ctx));
 }
 
 /* ---- messages ---- */
@@ -272,16 +291,24 @@ relay_msg (CsNodeCtx *ctx, NakNode *node, CsMsg *msg, guint64 serial, guint32 ex
   const CsNakamotoShared *s = shared_of (ctx);
   guint n = 0;
   const guint32 *peers = cs_peers (ctx, &n);
+  gboolean mesh = s->config->pool_mesh && s->share[ctx->id] > 0;
+  guint32 stack[64];
+  guint most = n + (mesh ? s->n_pool_nodes : 0);
+  guint32 *to = most <= G_N_ELEMENTS (stack) ? stack : g_new (guint32, most);
+  guint n_to = 0;
   for (guint i = 0; i < n; i++)
     if (peers[i] != except && !peer_knows (node, serial, peers[i]))
-      cs_send (ctx, peers[i], msg);
-  if (s->config->pool_mesh && s->share[ctx->id] > 0)
+      to[n_to++] = peers[i];
+  if (mesh)
     for (guint i = 0; i < s->n_pool_nodes; i++)
       {
         guint32 p = s->pool_nodes[i];
         if (p != ctx->id && p != except && !is_peer (peers, n, p) && !peer_knows (node, serial, p))
-          cs_send (ctx, p, msg);
+          to[n_to++] = p;
       }
+  cs_send_all (ctx, to, n_to, msg);
+  if (to != stack)
+    g_free (to);
   forget_known (node, serial);
 }
 
@@ -598,7 +625,9 @@ nak_clear (gpointer state)
   g_clear_pointer (&node->orphans, g_ptr_array_unref);
   g_clear_pointer (&node->mempool, g_array_unref);
   g_clear_pointer (&node->known, g_free);
+  g_clear_pointer (&node->absorbed, g_free);
   node->n_requests = node->cap_requests = node->n_known = node->cap_known = 0;
+  node->first_absorbed = node->n_absorbed = node->cap_absorbed = 0;
 }
 
 /* A compact block (header + short ids) of @block from @from. */
@@ -759,6 +788,65 @@ nak_prefetch (gconstpointer state, const CsMsg *msg)
     __builtin_prefetch (node->requests);
   if (node->known != NULL)
     __builtin_prefetch (node->known);
+  if (node->absorbed != NULL)
+    __builtin_prefetch (&node->absorbed[node->n_absorbed]);
+}
+
+/* CsProtocolClass.absorb: an announcement (inv or compact block) that will find the block
+ * received, or an inv that will find it requested recently enough, does nothing on arrival but
+ * note_known (nak_on_message); and both conditions last, since a block is received once and a
+ * request is only forgotten when its block arrives, or ten timeouts after it was made. If the
+ * block is received and validated, the note itself will do nothing either. */
+static gboolean
+nak_absorb (gconstpointer shared, gpointer state, guint32 from, const CsMsg *msg,
+            const CsNodeOrder *due)
+{
+  const CsNakamotoConfig *c = ((const CsNakamotoShared *) shared)->config;
+  NakNode *node = state;
+  if ((msg->type != CS_NAK_MSG_INV && msg->type != CS_NAK_MSG_CMPCT) || due->src != from)
+    return FALSE;
+  guint64 serial = cs_block_serial (msg->body);
+  gboolean received = was_received (node, serial);
+  if (!received)
+    {
+      const Request *r = msg->type == CS_NAK_MSG_INV ? find_request (node, serial) : NULL;
+      if (r == NULL || due->time - r->at >= c->request_timeout)
+        return FALSE;
+    }
+  if (!c->known_filter || (received && !is_validating (node, serial)))
+    return TRUE;
+  if (node->first_absorbed > 0 && node->n_absorbed == node->cap_absorbed)
+    {
+      memmove (node->absorbed, node->absorbed + node->first_absorbed,
+               (node->n_absorbed - node->first_absorbed) * sizeof (Absorbed));
+      node->n_absorbed -= node->first_absorbed;
+      node->first_absorbed = 0;
+    }
+  grow_for_one ((gpointer *) &node->absorbed, node->n_absorbed, &node->cap_absorbed,
+                sizeof (Absorbed));
+  /* In due order (they are mostly offered in that order already). */
+  guint i = node->n_absorbed++;
+  for (; i > node->first_absorbed && cs_node_order_before (due, &node->absorbed[i - 1].due); i--)
+    node->absorbed[i] = node->absorbed[i - 1];
+  node->absorbed[i] = (Absorbed) { .serial = serial, .due = *due };
+  return TRUE;
+}
+
+/* CsProtocolClass.catch_up: the notes of the announcements taken in that are due before @next,
+ * in their order. */
+static void
+nak_catch_up (gconstpointer shared, gpointer state, const CsNodeOrder *next)
+{
+  const CsNakamotoConfig *c = ((const CsNakamotoShared *) shared)->config;
+  NakNode *node = state;
+  while (node->first_absorbed < node->n_absorbed
+         && cs_node_order_before (&node->absorbed[node->first_absorbed].due, next))
+    {
+      const Absorbed *a = &node->absorbed[node->first_absorbed++];
+      note_known_at (c, node, a->serial, a->due.src, a->due.time);
+    }
+  if (node->first_absorbed == node->n_absorbed)
+    node->first_absorbed = node->n_absorbed = 0;
 }
 
 const CsConsensusClass cs_nakamoto_class = {
@@ -770,6 +858,8 @@ const CsConsensusClass cs_nakamoto_class = {
     .on_timer = nak_on_timer,
     .clear = nak_clear,
     .prefetch = nak_prefetch,
+    .absorb = nak_absorb,
+    .catch_up = nak_catch_up,
   },
   .submit_tx = nak_submit_tx,
   .head = nak_head,
