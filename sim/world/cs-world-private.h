@@ -9,9 +9,7 @@
  * (time, src, seq), then in the order the handler made them (idx). */
 typedef struct
 {
-  CsTime time;     /* the event's time (also the measurement's now) */
-  guint64 seq;     /* the event's seq */
-  guint32 src;     /* the event's src */
+  CsNodeOrder order; /* the event's (its time is also the measurement's now) */
   guint32 idx;     /* measurements this event made before this one */
   guint32 node;
   guint metric;

@@ -198,12 +198,10 @@ typedef struct
 static inline gboolean
 emission_before (const CsEmission *a, const CsEmission *b)
 {
-  if (a->time != b->time)
-    return a->time < b->time;
-  if (a->src != b->src)
-    return a->src < b->src;
-  if (a->seq != b->seq)
-    return a->seq < b->seq;
+  if (cs_node_order_before (&a->order, &b->order))
+    return TRUE;
+  if (cs_node_order_before (&b->order, &a->order))
+    return FALSE;
   return a->idx < b->idx;
 }
 
@@ -232,7 +230,7 @@ flush_emissions (CsWorld *world, guint p)
       if (best == NULL)
         break;
       if (world->probe)
-        world->probe (best->node, best->time, best->metric, best->key, best->value,
+        world->probe (best->node, best->order.time, best->metric, best->key, best->value,
                       world->probe_data);
       pos[from]++;
     }

@@ -196,14 +196,15 @@ ctx_emit (CsNodeCtx *ctx, guint metric, guint64 key, double value)
       return;
     }
   CsEmission e = {
-    .time = now, .seq = ev->seq, .src = ev->src, .idx = 0, .node = ctx->id, .metric = metric,
-    .key = key, .value = value,
+    .order = { .time = now, .src = ev->src, .seq = ev->seq }, .idx = 0, .node = ctx->id,
+    .metric = metric, .key = key, .value = value,
   };
   GArray *emits = shard->emits[shard->parity];
   if (emits->len > 0)
     {
       const CsEmission *last = &g_array_index (emits, CsEmission, emits->len - 1);
-      if (last->time == e.time && last->src == e.src && last->seq == e.seq)
+      if (last->order.time == e.order.time && last->order.src == e.order.src
+          && last->order.seq == e.order.seq)
         e.idx = last->idx + 1;
     }
   g_array_append_val (emits, e);
